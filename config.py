@@ -1,0 +1,33 @@
+"""Default settings. Safe for development; production overrides them with FLASK_* variables."""
+
+
+class Config:
+    SECRET_KEY = "dev-only-secret-change-me"
+    SQLALCHEMY_DATABASE_URI = "sqlite:///forum.sqlite"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    WTF_CSRF_TIME_LIMIT = None
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "da")
+    LANGUAGE_COOKIE = "forum_lang"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    FORCE_HTTPS = False
+
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+    # Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    POSTS_PER_PAGE = 50
+    ARTICLES_PER_PAGE = 20
+
+    SITE_NAME = "Forum"

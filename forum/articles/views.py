@@ -1,0 +1,136 @@
+"""The front page, article pages, the article editor and proposing threads."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from ..errors import InvalidInput
+from ..extensions import db
+from ..forms import attach_error, status_for
+from ..models import Article, ArticleStatus, Thread, ThreadOrigin
+from ..permissions import can_edit_article, can_read_article, can_write_articles
+from ..rendering import render_markdown
+from ..services import articles, posts
+from ..viewer import signed_in, viewer
+from .forms import ArticleForm, ThreadForm
+
+bp = Blueprint("articles", __name__)
+
+
+@bp.get("/")
+def index():
+    page = db.paginate(
+        select(Article)
+        .where(Article.status == ArticleStatus.PUBLISHED)
+        .order_by(Article.published_at.desc(), Article.id.desc()),
+        per_page=current_app.config["ARTICLES_PER_PAGE"],
+        error_out=False,
+    )
+    user = viewer()
+    drafts = []
+    if can_write_articles(user):
+        drafts = db.session.scalars(
+            select(Article)
+            .where(Article.author_id == user.id, Article.status == ArticleStatus.DRAFT)
+            .order_by(Article.updated_at.desc())
+        ).all()
+    return render_template("articles/index.html", page=page, drafts=drafts)
+
+
+def _load_article(slug: str) -> Article:
+    article = db.first_or_404(select(Article).where(Article.slug == slug))
+    if not can_read_article(viewer(), article):
+        abort(404)
+    return article
+
+
+@bp.get("/articles/<slug>")
+def show(slug: str):
+    article = _load_article(slug)
+    threads = db.session.scalars(
+        select(Thread)
+        .where(Thread.article_id == article.id)
+        .order_by(
+            Thread.pinned.desc(),
+            (Thread.origin == ThreadOrigin.QUESTION).desc(),
+            Thread.position,
+            Thread.last_activity_at.desc(),
+            Thread.id,
+        )
+    ).all()
+    return render_template("articles/show.html", article=article, threads=threads)
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not can_write_articles(viewer()):
+        abort(403)
+    return _editor(ArticleForm(), None)
+
+
+@bp.route("/articles/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    article = _load_article(slug)
+    if not can_edit_article(viewer(), article):
+        abort(403)
+    return _editor(ArticleForm(obj=article), article)
+
+
+def _editor(form: ArticleForm, article: Article | None):
+    """Save, preview or publish what the author typed; re-show the form if that fails."""
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                article = _save(form, article)
+            except InvalidInput as error:
+                attach_error(form, error)
+            else:
+                return redirect(url_for("articles.show", slug=article.slug))
+    if request.method == "GET" and article is not None:
+        form.tags.data = ", ".join(tag.name for tag in article.tags)
+    return render_template(
+        "articles/edit.html", form=form, article=article, preview=preview
+    ), status_for(form)
+
+
+def _save(form: ArticleForm, article: Article | None) -> Article:
+    publish = bool(form.publish.data)
+    if article is None:
+        article = articles.create_article(signed_in(), form.draft(), publish=publish)
+    else:
+        was_published = article.is_published
+        article = articles.update_article(article, signed_in(), form.draft(), publish=publish)
+        publish = publish and not was_published
+    if publish:
+        flash(_("Published. Its debate questions are open for contributions."), "success")
+    else:
+        flash(_("Saved."), "success")
+    return article
+
+
+@bp.route("/articles/<slug>/threads/new", methods=["GET", "POST"])
+@login_required
+def new_thread(slug: str):
+    article = _load_article(slug)
+    form = ThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread = posts.propose_thread(
+                article, signed_in(), form.title.data, form.description.data or ""
+            )
+        except InvalidInput as error:
+            attach_error(form, error)
+        else:
+            flash(
+                _("Your thread is open. Start the debate with the first contribution."), "success"
+            )
+            return redirect(url_for("threads.show", thread_id=thread.id))
+    return render_template("articles/new_thread.html", form=form, article=article), status_for(
+        form
+    )

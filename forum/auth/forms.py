@@ -1,0 +1,53 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
+
+from ..services.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN
+
+
+class RegisterForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[
+            DataRequired(_l("Choose a username.")),
+            Regexp(USERNAME_PATTERN, message=_l("3 to 30 characters: letters, digits, _ and -.")),
+        ],
+        description=_l("3 to 30 characters: letters, digits, _ and -. Shown with your posts."),
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Give your e-mail address.")),
+            Length(max=254, message=_l("At most 254 characters.")),
+            Email(_l("That does not look like an e-mail address."), check_deliverability=False),
+        ],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(
+                min=PASSWORD_MIN_LENGTH,
+                max=PASSWORD_MAX_LENGTH,
+                message=_l("Use between 10 and 256 characters."),
+            ),
+        ],
+        description=_l("At least 10 characters."),
+    )
+    password_confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords differ.")),
+        ],
+    )
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        _l("Username or e-mail address"),
+        validators=[DataRequired(_l("Give your username or e-mail address."))],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Give your password."))])
+    remember = BooleanField(_l("Keep me logged in on this device"))

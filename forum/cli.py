@@ -1,0 +1,56 @@
+"""Command-line tasks: thin wrappers over the services."""
+
+import secrets
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from .errors import InvalidInput
+from .extensions import db
+from .models import Role, User
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--email", required=True, help="The user's e-mail address.")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default=Role.READER.value,
+    show_default=True,
+)
+@click.option("--password", help="Leave out to have a random one generated and printed.")
+def create_user_command(username: str, email: str, role: str, password: str | None) -> None:
+    """Create an account with a role."""
+    from .services.accounts import register
+
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    try:
+        user = register(username, email, password, role=Role(role))
+    except InvalidInput as error:
+        raise click.UsageError(f"{error.field}: {error.message}") from None
+    click.echo(f"Created {user.role.value} {user.username} <{user.email}>.")
+    if generated:
+        click.echo(f"Password: {password}")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Load the demo articles, users and debate (does nothing if they are already there)."""
+    from .demo import seed_demo
+
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("The database has content; demo not loaded.")
+        return
+    if seed_demo():
+        click.echo("Demo content loaded.")
+    else:
+        click.echo("Demo content is already there.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,115 @@
+"""Business-rule failures, and the one place that turns failures into HTTP answers."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+
+class ForumError(Exception):
+    """A request broke a rule of the forum; `field` names the form field at fault, if any."""
+
+    status_code = 400
+    default_message = _l("That request could not be carried out.")
+
+    def __init__(self, message: str | None = None, field: str | None = None) -> None:
+        self.message = message or self.default_message
+        self.field = field
+        super().__init__(str(self.message))
+
+
+class InvalidInput(ForumError):
+    status_code = 422
+    default_message = _l("Please correct the marked fields.")
+
+
+class NotAllowed(ForumError):
+    status_code = 403
+    default_message = _l("You are not allowed to do that.")
+
+
+class ThreadLocked(NotAllowed):
+    default_message = _l("This thread is locked: it can be read but takes no new posts.")
+
+
+class DiscussionClosed(NotAllowed):
+    default_message = _l("The discussion of this article is closed.")
+
+
+class PostDeleted(ForumError):
+    status_code = 409
+    default_message = _l("That post has been deleted.")
+
+
+TITLES = {
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("Too much data"),
+    422: _l("Invalid input"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+    503: _l("Temporarily unavailable"),
+}
+
+DESCRIPTIONS = {
+    400: _l("The request could not be understood."),
+    403: _l("You are not allowed to see or do this."),
+    404: _l("There is nothing at this address. It may have been moved or deleted."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("What you sent is larger than this site accepts."),
+    500: _l("An error on our side stopped this page. It has been logged; please try again."),
+}
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    accepted = request.accept_mimetypes
+    return best == "application/json" and accepted[best] > accepted["text/html"]
+
+
+def error_response(status: int, message: str):
+    """An error answer in the site's layout, or as JSON for the API and fetch callers."""
+    if _wants_json():
+        return jsonify(error=str(message), status=status), status
+    title = TITLES.get(status, TITLES[400])
+    page = render_template("errors/error.html", status=status, title=title, message=message)
+    return page, status
+
+
+def _handle_forum_error(error: ForumError):
+    db.session.rollback()
+    return error_response(error.status_code, error.message)
+
+
+def _handle_csrf_error(_error: CSRFError):
+    return error_response(
+        400,
+        _l(
+            "This form has expired or did not come from this site. Go back, reload the page "
+            "and send it again."
+        ),
+    )
+
+
+def _handle_http_error(error: HTTPException):
+    status = error.code or 500
+    return error_response(status, DESCRIPTIONS.get(status, error.description or ""))
+
+
+def _handle_server_error(_error: InternalServerError):
+    db.session.rollback()
+    return error_response(500, DESCRIPTIONS[500])
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(ForumError, _handle_forum_error)
+    app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.register_error_handler(InternalServerError, _handle_server_error)
+    app.register_error_handler(HTTPException, _handle_http_error)

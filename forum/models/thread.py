@@ -1,0 +1,146 @@
+"""Threads under an article, the posts in them and the posts' earlier versions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .article import Article
+from .base import Base, str_enum, utcnow
+from .user import User
+
+
+class Stance(enum.StrEnum):
+    AGREE = "agree"
+    DISAGREE = "disagree"
+    EXAMPLE = "example"
+
+
+class Channel(enum.StrEnum):
+    LINKEDIN = "linkedin"
+    FACEBOOK = "facebook"
+    X = "x"
+    INSTAGRAM = "instagram"
+    TIKTOK = "tiktok"
+    YOUTUBE = "youtube"
+    BLOG = "blog"
+    NEWSLETTER = "newsletter"
+    EVENT = "event"
+    OTHER = "other"
+
+
+class Effect(enum.StrEnum):
+    SUPPORTS = "supports"
+    CHALLENGES = "challenges"
+
+
+class ThreadOrigin(enum.StrEnum):
+    QUESTION = "question"
+    READER = "reader"
+
+
+class Thread(Base):
+    __tablename__ = "threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[ThreadOrigin] = mapped_column(
+        str_enum(ThreadOrigin), default=ThreadOrigin.READER
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    agree_count: Mapped[int] = mapped_column(default=0)
+    disagree_count: Mapped[int] = mapped_column(default=0)
+    example_count: Mapped[int] = mapped_column(default=0)
+    reply_count: Mapped[int] = mapped_column(default=0)
+    last_activity_at: Mapped[datetime | None]
+
+    article: Mapped[Article] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User | None] = relationship()
+
+    __table_args__ = (Index("ix_threads_article_id_position", "article_id", "position"),)
+
+    @property
+    def contribution_count(self) -> int:
+        return self.agree_count + self.disagree_count + self.example_count
+
+    def __repr__(self) -> str:
+        return f"<Thread {self.id} {self.title!r}>"
+
+
+class Post(Base):
+    """A contribution (stance set, no parent) or a reply (parent set, no stance)."""
+
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    stance: Mapped[Stance | None] = mapped_column(str_enum(Stance))
+    organisation: Mapped[str | None] = mapped_column(String(120))
+    channel: Mapped[Channel | None] = mapped_column(str_enum(Channel))
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    effect: Mapped[Effect | None] = mapped_column(str_enum(Effect))
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    reply_count: Mapped[int] = mapped_column(default=0)
+    answered_by_author: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    thread: Mapped[Thread] = relationship()
+    author: Mapped[User | None] = relationship()
+    parent: Mapped[Post | None] = relationship(remote_side=[id])
+    revisions: Mapped[list[PostRevision]] = relationship(
+        back_populates="post",
+        order_by="PostRevision.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    __table_args__ = (
+        Index("ix_posts_thread_id_parent_id_created_at", "thread_id", "parent_id", "created_at"),
+        Index("ix_posts_parent_id_created_at", "parent_id", "created_at"),
+    )
+
+    @property
+    def is_reply(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Post {self.id} in thread {self.thread_id}>"
+
+
+class PostRevision(Base):
+    """A post as it was before one of its edits."""
+
+    __tablename__ = "post_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    stance: Mapped[Stance | None] = mapped_column(str_enum(Stance))
+    organisation: Mapped[str | None] = mapped_column(String(120))
+    channel: Mapped[Channel | None] = mapped_column(str_enum(Channel))
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    effect: Mapped[Effect | None] = mapped_column(str_enum(Effect))
+    written_at: Mapped[datetime]
+    replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    post: Mapped[Post] = relationship(back_populates="revisions")

@@ -1,0 +1,51 @@
+"""Accounts and their roles."""
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column, validates
+
+from .base import Base, str_enum, utcnow
+
+
+class Role(enum.StrEnum):
+    READER = "reader"
+    AUTHOR = "author"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(30))
+    # The lower-cased username: names are unique without regard to case.
+    username_key: Mapped[str] = mapped_column(String(30), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.READER)
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    links: Mapped[str] = mapped_column(Text, default="")
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @validates("username")
+    def _keep_key(self, _key: str, username: str) -> str:
+        self.username_key = username.lower()
+        return username
+
+    @property
+    def name(self) -> str:
+        """What the site calls this user: the display name, else the username."""
+        return self.display_name or self.username
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+    def __repr__(self) -> str:
+        return f"<User {self.username!r}>"

@@ -1,0 +1,62 @@
+"""Markdown source to safe HTML: rendered once when a text is saved, stored beside it."""
+
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+
+
+@cache
+def _parser() -> MarkdownIt:
+    # html=False escapes raw HTML; images are off because posts carry no pictures.
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    return parser.enable(["linkify", "strikethrough", "table"]).disable("image")
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only the allowed tags, attributes and link schemes; mark links as user content."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def render_markdown(source: str) -> Markup:
+    """Render CommonMark (with autolinks) to sanitised HTML that templates may show as is."""
+    return Markup(sanitize_html(_parser().render(source)))

@@ -1,0 +1,1 @@
+"""Use cases as plain functions: each checks its rules and ends in one commit."""

@@ -1,0 +1,72 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from ..services.posts import MAX_BODY_LENGTH, Contribution
+
+STANCE_CHOICES = [
+    ("agree", _l("I agree")),
+    ("disagree", _l("I disagree")),
+    ("example", _l("I have an example")),
+]
+CHANNEL_CHOICES = [
+    ("", _l("Choose a channel")),
+    ("linkedin", "LinkedIn"),
+    ("facebook", "Facebook"),
+    ("x", "X"),
+    ("instagram", "Instagram"),
+    ("tiktok", "TikTok"),
+    ("youtube", "YouTube"),
+    ("blog", _l("Blog")),
+    ("newsletter", _l("Newsletter")),
+    ("event", _l("Event")),
+    ("other", _l("Other")),
+]
+EFFECT_CHOICES = [
+    ("supports", _l("It supports the article")),
+    ("challenges", _l("It challenges the article")),
+]
+
+BODY_VALIDATORS = [
+    DataRequired(_l("Write something first.")),
+    Length(max=MAX_BODY_LENGTH, message=_l("At most 20,000 characters.")),
+]
+
+
+class ContributionForm(FlaskForm):
+    stance = RadioField(
+        _l("Your stance"),
+        choices=STANCE_CHOICES,
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose whether you agree, disagree or give an example."))],
+    )
+    body = TextAreaField(_l("Your contribution"), validators=BODY_VALIDATORS)
+    organisation = StringField(
+        _l("Organisation"),
+        validators=[Length(max=120, message=_l("At most 120 characters."))],
+    )
+    channel = SelectField(_l("Channel"), choices=CHANNEL_CHOICES, validate_choice=False)
+    source_url = StringField(
+        _l("Source (web address, optional)"),
+        validators=[Length(max=500, message=_l("At most 500 characters."))],
+    )
+    effect = RadioField(
+        _l("Does the example support or challenge the article?"),
+        choices=EFFECT_CHOICES,
+        validate_choice=False,
+    )
+
+    def contribution(self) -> Contribution:
+        return Contribution(
+            stance=self.stance.data or "",
+            body=self.body.data or "",
+            organisation=self.organisation.data or "",
+            channel=self.channel.data or "",
+            source_url=self.source_url.data or "",
+            effect=self.effect.data or "",
+        )
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Your reply"), validators=BODY_VALIDATORS)

@@ -1,0 +1,186 @@
+"""The debate: a thread's contributions and replies, and writing, editing, deleting posts."""
+
+from collections import defaultdict
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..errors import InvalidInput
+from ..extensions import db
+from ..forms import attach_error, status_for
+from ..models import Post, Stance, Thread
+from ..permissions import can_edit_post, can_read_article
+from ..rendering import render_markdown
+from ..services import posts
+from ..services.posts import Contribution
+from ..viewer import signed_in, viewer
+from .forms import ContributionForm, ReplyForm
+
+bp = Blueprint("threads", __name__)
+
+SORTS = {
+    "old": (Post.created_at.asc(), Post.id.asc()),
+    "new": (Post.created_at.desc(), Post.id.desc()),
+}
+DEFAULT_SORT = "old"
+
+
+def _load_thread(thread_id: int) -> Thread:
+    thread = db.get_or_404(Thread, thread_id)
+    if not can_read_article(viewer(), thread.article):
+        abort(404)
+    return thread
+
+
+def _load_post(post_id: int) -> Post:
+    post = db.get_or_404(Post, post_id)
+    if not can_read_article(viewer(), post.thread.article):
+        abort(404)
+    return post
+
+
+@bp.get("/threads/<int:thread_id>")
+def show(thread_id: int):
+    return _render_thread(_load_thread(thread_id))
+
+
+def _render_thread(
+    thread: Thread,
+    form: ContributionForm | None = None,
+    reply_form: ReplyForm | None = None,
+    reply_to: int | None = None,
+):
+    """The thread page in a fixed number of queries, whatever the number of posts."""
+    sort = request.args.get("sort", DEFAULT_SORT)
+    stance = request.args.get("stance") or None
+    if sort not in SORTS:
+        abort(400)
+    if stance is not None and stance not in Stance.__members__.values():
+        abort(400)
+    query = select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+    if stance:
+        query = query.where(Post.stance == stance)
+    page = db.paginate(
+        query.options(joinedload(Post.author)).order_by(*SORTS[sort]),
+        per_page=current_app.config["POSTS_PER_PAGE"],
+        error_out=False,
+    )
+    replies: dict[int, list[Post]] = defaultdict(list)
+    if page.items:
+        for reply in db.session.scalars(
+            select(Post)
+            .where(Post.parent_id.in_([post.id for post in page.items]))
+            .options(joinedload(Post.author))
+            .order_by(Post.created_at, Post.id)
+        ):
+            replies[reply.parent_id].append(reply)
+    form = form or ContributionForm()
+    status = max(status_for(form), status_for(reply_form) if reply_form else 200)
+    return render_template(
+        "threads/show.html",
+        thread=thread,
+        article=thread.article,
+        page=page,
+        replies=replies,
+        sort=sort,
+        stance=stance,
+        form=form,
+        reply_form=reply_form,
+        reply_to=reply_to,
+    ), status
+
+
+@bp.post("/threads/<int:thread_id>/posts")
+@login_required
+def contribute(thread_id: int):
+    thread = _load_thread(thread_id)
+    form = ContributionForm()
+    if form.validate_on_submit():
+        try:
+            post = posts.add_contribution(thread, signed_in(), form.contribution())
+        except InvalidInput as error:
+            attach_error(form, error)
+        else:
+            flash(_("Your contribution is posted."), "success")
+            return redirect(_post_url(post, sort="new"))
+    return _render_thread(thread, form=form)
+
+
+@bp.post("/posts/<int:post_id>/replies")
+@login_required
+def reply(post_id: int):
+    parent = _load_post(post_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            post = posts.add_reply(parent, signed_in(), form.body.data)
+        except InvalidInput as error:
+            attach_error(form, error)
+        else:
+            flash(_("Your reply is posted."), "success")
+            return redirect(url_for("threads.permalink", post_id=post.id))
+    return _render_thread(parent.thread, reply_form=form, reply_to=parent.parent_id or parent.id)
+
+
+@bp.get("/posts/<int:post_id>")
+def permalink(post_id: int):
+    """Send a reader to the thread page (oldest first) that shows this post."""
+    post = _load_post(post_id)
+    top = post.parent or post
+    earlier = db.session.scalar(
+        select(func.count()).where(
+            Post.thread_id == top.thread_id,
+            Post.parent_id.is_(None),
+            Post.created_at < top.created_at,
+        )
+    )
+    page = earlier // current_app.config["POSTS_PER_PAGE"] + 1
+    return redirect(_post_url(post, sort="old", page=page))
+
+
+def _post_url(post: Post, **args) -> str:
+    if args.get("page") == 1:
+        del args["page"]
+    return url_for("threads.show", thread_id=post.thread_id, _anchor=f"post-{post.id}", **args)
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):
+    post = _load_post(post_id)
+    if not can_edit_post(viewer(), post):
+        abort(403)
+    form = ReplyForm(obj=post) if post.is_reply else ContributionForm(obj=post)
+    if form.validate_on_submit():
+        change = form.contribution() if not post.is_reply else Contribution("", form.body.data)
+        try:
+            posts.edit_post(post, signed_in(), change)
+        except InvalidInput as error:
+            attach_error(form, error)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("threads.permalink", post_id=post.id))
+    return render_template("threads/edit_post.html", form=form, post=post), status_for(form)
+
+
+@bp.post("/posts/<int:post_id>/delete")
+@login_required
+def delete(post_id: int):
+    post = _load_post(post_id)
+    thread_id = post.thread_id
+    posts.delete_post(post, signed_in())
+    flash(_("Your post is deleted."), "info")
+    return redirect(url_for("threads.show", thread_id=thread_id))
+
+
+@bp.post("/preview")
+@login_required
+def preview():
+    """Render Markdown the way a saved post would look, for the live preview."""
+    source = request.form.get("body", "")
+    if len(source) > 100_000:
+        abort(413)
+    return {"html": str(render_markdown(source))}

@@ -1,0 +1,16 @@
+"""The user behind the current request, as a model object (or None for a visitor)."""
+
+from flask_login import current_user
+
+from .models import User
+
+
+def viewer() -> User | None:
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def signed_in() -> User:
+    """The logged-in user; for views behind login_required."""
+    user = viewer()
+    assert user is not None, "view is missing @login_required"
+    return user

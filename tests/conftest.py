@@ -1,0 +1,194 @@
+"""Fixtures for every layer: the app on a fresh database, clients, and model factories."""
+
+import itertools
+from collections.abc import Callable, Iterator
+
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from forum import create_app
+from forum.extensions import db
+from forum.models import Article, ArticleStatus, Post, Role, Stance, Thread, ThreadOrigin, User
+from forum.rendering import render_markdown
+
+PASSWORD = "correct horse battery"
+CHEAP_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
+# Hashed once for the whole run: hashing is deliberately slow, factories must not be.
+PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+
+
+@pytest.fixture
+def app_config(tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "WTF_CSRF_ENABLED": False,
+        **CHEAP_ARGON2,
+    }
+
+
+@pytest.fixture
+def app(app_config: dict) -> Iterator[Flask]:
+    app = create_app(app_config)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    def make(username: str | None = None, role: Role = Role.READER, **fields) -> User:
+        username = username or f"user{next(_numbers)}"
+        user = User(
+            username=username,
+            email=fields.pop("email", f"{username.lower()}@example.org"),
+            password_hash=PASSWORD_HASH,
+            role=role,
+            **fields,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_article(make_user) -> Callable[..., Article]:
+    def make(author: User | None = None, **fields) -> Article:
+        number = next(_numbers)
+        fields.setdefault("title", f"Article {number}")
+        fields.setdefault("slug", f"article-{number}")
+        fields.setdefault("lede", "A lede.")
+        fields.setdefault("body", "The *body*.")
+        fields.setdefault("status", ArticleStatus.PUBLISHED)
+        article = Article(
+            author=author or make_user(role=Role.AUTHOR),
+            body_html=render_markdown(fields["body"]),
+            **fields,
+        )
+        db.session.add(article)
+        db.session.commit()
+        return article
+
+    return make
+
+
+@pytest.fixture
+def make_thread(make_article) -> Callable[..., Thread]:
+    def make(article: Article | None = None, **fields) -> Thread:
+        article = article or make_article()
+        fields.setdefault("title", "Does it work?")
+        fields.setdefault("origin", ThreadOrigin.QUESTION)
+        thread = Thread(article=article, author=article.author, **fields)
+        db.session.add(thread)
+        db.session.commit()
+        return thread
+
+    return make
+
+
+@pytest.fixture
+def make_post(make_thread, make_user) -> Callable[..., Post]:
+    """A post inserted directly (figures untouched); use the services to test the figures."""
+
+    def make(
+        thread: Thread | None = None,
+        author: User | None = None,
+        parent: Post | None = None,
+        **fields,
+    ) -> Post:
+        thread = thread or (parent.thread if parent else make_thread())
+        if parent is None:
+            fields.setdefault("stance", Stance.AGREE)
+        fields.setdefault("body", "A point.")
+        post = Post(
+            thread=thread,
+            author=author or make_user(),
+            parent=parent,
+            body_html=render_markdown(fields["body"]),
+            **fields,
+        )
+        db.session.add(post)
+        db.session.commit()
+        return post
+
+    return make
+
+
+@pytest.fixture
+def reader(make_user) -> User:
+    return make_user("reader")
+
+
+@pytest.fixture
+def author(make_user) -> User:
+    return make_user("author", role=Role.AUTHOR)
+
+
+@pytest.fixture
+def article(make_article, author) -> Article:
+    return make_article(author=author, title="Employer branding", slug="employer-branding")
+
+
+@pytest.fixture
+def thread(make_thread, article) -> Thread:
+    return make_thread(article=article, title="Does LinkedIn work for hiring?")
+
+
+@pytest.fixture
+def locked_thread(make_thread, article) -> Thread:
+    return make_thread(article=article, title="A locked question", locked=True)
+
+
+@pytest.fixture
+def closed_article(make_article, author) -> Article:
+    return make_article(author=author, title="Closed", slug="closed", discussion_open=False)
+
+
+@pytest.fixture
+def draft_article(make_article, author) -> Article:
+    return make_article(author=author, title="Draft", slug="draft", status=ArticleStatus.DRAFT)
+
+
+@pytest.fixture
+def log_in(client: FlaskClient) -> Callable[..., None]:
+    """Log a user in on the test client through the real login form."""
+
+    def log_in(user: User, password: str = PASSWORD) -> None:
+        response = client.post(
+            "/auth/login", data={"username": user.username, "password": password}
+        )
+        assert response.status_code == 302, response.text
+
+    return log_in
+
+
+@pytest.fixture
+def as_reader(client, reader, log_in) -> FlaskClient:
+    log_in(reader)
+    return client
+
+
+@pytest.fixture
+def as_author(client, author, log_in) -> FlaskClient:
+    log_in(author)
+    return client
