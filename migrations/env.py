@@ -5,7 +5,7 @@ from flask import current_app
 
 from alembic import context
 
-from forum.models.base import UTCDateTime
+from forum.models.base import SafeHTML, UTCDateTime
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -57,6 +57,8 @@ def render_item(type_, obj, autogen_context):
     """Write our UTC column type as the plain DateTime it stores, so scripts need no import."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, SafeHTML):
+        return "sa.Text()"
     return False
 
 

@@ -5,12 +5,22 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from argon2 import PasswordHasher
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from forum import create_app
 from forum.extensions import db
-from forum.models import Article, ArticleStatus, Post, Role, Stance, Thread, ThreadOrigin, User
+from forum.models import (
+    Article,
+    ArticleStatus,
+    Post,
+    Role,
+    Stance,
+    Thread,
+    ThreadOrigin,
+    User,
+    utcnow,
+)
 from forum.rendering import render_markdown
 
 PASSWORD = "correct horse battery"
@@ -33,6 +43,13 @@ def app_config(tmp_path) -> dict:
 @pytest.fixture
 def app(app_config: dict) -> Iterator[Flask]:
     app = create_app(app_config)
+
+    @app.before_request
+    def fresh_globals() -> None:
+        # Requests reuse the app context the test holds open; start each with an empty
+        # `g`, as a real request would, so the login and locale of one don't leak into the next.
+        g.__dict__.clear()
+
     with app.app_context():
         db.create_all()
         yield app
@@ -80,6 +97,8 @@ def make_article(make_user) -> Callable[..., Article]:
         fields.setdefault("lede", "A lede.")
         fields.setdefault("body", "The *body*.")
         fields.setdefault("status", ArticleStatus.PUBLISHED)
+        if fields["status"] == ArticleStatus.PUBLISHED:
+            fields.setdefault("published_at", utcnow())
         article = Article(
             author=author or make_user(role=Role.AUTHOR),
             body_html=render_markdown(fields["body"]),
@@ -98,7 +117,8 @@ def make_thread(make_article) -> Callable[..., Thread]:
         article = article or make_article()
         fields.setdefault("title", "Does it work?")
         fields.setdefault("origin", ThreadOrigin.QUESTION)
-        thread = Thread(article=article, author=article.author, **fields)
+        fields.setdefault("author", article.author)
+        thread = Thread(article=article, **fields)
         db.session.add(thread)
         db.session.commit()
         return thread

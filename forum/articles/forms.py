@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..services.articles import ArticleDraft
@@ -33,7 +34,9 @@ class ArticleForm(FlaskForm):
         description=_l("One question per line. Each becomes a thread when you publish."),
     )
     language = SelectField(
-        _l("Language"), choices=[("en", _l("English")), ("da", _l("Danish"))], default="en"
+        _l("Language"),
+        choices=[SelectChoice("en", _l("English")), SelectChoice("da", _l("Danish"))],
+        default="en",
     )
     tags = StringField(
         _l("Tags"),

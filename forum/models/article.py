@@ -3,10 +3,11 @@
 import enum
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, str_enum, utcnow
+from .base import Base, SafeHTML, str_enum, utcnow
 from .user import User
 
 
@@ -40,7 +41,7 @@ class Article(Base):
     title: Mapped[str] = mapped_column(String(200))
     lede: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[Markup] = mapped_column(SafeHTML, default=Markup)
     questions: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(8), default="en")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

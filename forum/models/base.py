@@ -3,7 +3,8 @@
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, MetaData
+from markupsafe import Markup
+from sqlalchemy import DateTime, Enum, MetaData, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -39,6 +40,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+class SafeHTML(TypeDecorator[Markup]):
+    """HTML that went through the sanitiser: only Markup goes in, and Markup comes out."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Markup | None, dialect: Dialect) -> str | None:
+        if value is not None and not isinstance(value, Markup):
+            raise TypeError("SafeHTML takes Markup from forum.rendering, not a plain string")
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Markup | None:
+        return None if value is None else Markup(value)
 
 
 class Base(DeclarativeBase):

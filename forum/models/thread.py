@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .article import Article
-from .base import Base, str_enum, utcnow
+from .base import Base, SafeHTML, str_enum, utcnow
 from .user import User
 
 
@@ -93,7 +94,7 @@ class Post(Base):
     source_url: Mapped[str | None] = mapped_column(String(500))
     effect: Mapped[Effect | None] = mapped_column(str_enum(Effect))
     body: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[Markup] = mapped_column(SafeHTML, default=Markup)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]

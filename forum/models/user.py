@@ -38,6 +38,11 @@ class User(UserMixin, Base):
         self.username_key = username.lower()
         return username
 
+    @validates("email")
+    def _normalise_email(self, _key: str, email: str) -> str:
+        # Addresses are unique without regard to case, so they are stored lower-cased.
+        return email.strip().lower()
+
     @property
     def name(self) -> str:
         """What the site calls this user: the display name, else the username."""

@@ -52,11 +52,13 @@ def parse_questions(text: str) -> list[str]:
 
 
 def create_article(author: User, draft: ArticleDraft, *, publish: bool = False) -> Article:
+    """Save a new article as a draft, or publish it at once."""
     if not can_write_articles(author):
         raise NotAllowed(_l("Only authors can write articles."))
+    # Nothing is added to the session before _apply has checked the draft.
     article = Article(author=author, slug=_unique_slug(draft.title))
-    db.session.add(article)
     _apply(article, draft, publish)
+    db.session.add(article)
     db.session.commit()
     return article
 
@@ -133,6 +135,8 @@ def _open_question_threads(article: Article, questions: list[str]) -> None:
                     title=question,
                     origin=ThreadOrigin.QUESTION,
                     position=position,
+                    created_at=article.updated_at,
+                    last_activity_at=article.updated_at,
                 )
             )
 

@@ -1,9 +1,11 @@
 """Threads and posts: proposing threads, contributing, replying, editing and deleting."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import exists, select, update
 
 from ..errors import DiscussionClosed, InvalidInput, NotAllowed, PostDeleted, ThreadLocked
@@ -25,6 +27,10 @@ from ..rendering import render_markdown
 
 MAX_BODY_LENGTH = 20_000
 
+NEED_STANCE = _l("Choose whether you agree, disagree or give an example.")
+NEED_CHANNEL = _l("Choose the channel the example used.")
+NEED_EFFECT = _l("Say whether the example supports or challenges the article.")
+
 STANCE_COUNTERS = {
     Stance.AGREE: "agree_count",
     Stance.DISAGREE: "disagree_count",
@@ -45,6 +51,7 @@ class Contribution:
 
 
 def propose_thread(article: Article, user: User, title: str, description: str = "") -> Thread:
+    """Open a reader's thread under a published article with an open discussion."""
     _check_article_open(article)
     title = " ".join(title.split())
     if not title:
@@ -65,9 +72,9 @@ def propose_thread(article: Article, user: User, title: str, description: str = 
 
 
 def add_contribution(thread: Thread, user: User, contribution: Contribution) -> Post:
+    """Post an agreement, disagreement or example in an open thread."""
     _check_thread_open(thread)
-    post = Post(thread=thread, author=user)
-    _apply_contribution(post, contribution)
+    post = Post(thread=thread, author=user, **_clean_contribution(contribution))
     db.session.add(post)
     db.session.flush()
     _count(thread, {STANCE_COUNTERS[post.stance]: 1}, touch=True)
@@ -83,8 +90,7 @@ def add_reply(parent: Post, user: User, body: str) -> Post:
         raise PostDeleted()
     thread = parent.thread
     _check_thread_open(thread)
-    reply = Post(thread=thread, author=user, parent=parent)
-    _apply_body(reply, body)
+    reply = Post(thread=thread, author=user, parent=parent, **_clean_body(body))
     db.session.add(reply)
     if user.id == thread.article.author_id:
         parent.answered_by_author = True
@@ -96,13 +102,14 @@ def add_reply(parent: Post, user: User, body: str) -> Post:
     return reply
 
 
-def edit_post(post: Post, user: User, contribution: Contribution) -> Post:
+def edit_post(post: Post, user: User, change: Contribution) -> Post:
     """Change a post, keeping what it said before as a revision."""
     if post.author_id != user.id:
         raise NotAllowed(_l("You can only edit your own posts."))
     if post.is_deleted:
         raise PostDeleted()
     _check_thread_open(post.thread)
+    fields = _clean_body(change.body) if post.is_reply else _clean_contribution(change)
     post.revisions.append(
         PostRevision(
             body=post.body,
@@ -114,16 +121,12 @@ def edit_post(post: Post, user: User, contribution: Contribution) -> Post:
             written_at=post.edited_at or post.created_at,
         )
     )
-    old_stance = post.stance
-    if post.is_reply:
-        _apply_body(post, contribution.body)
-    else:
-        _apply_contribution(post, contribution)
-        if post.stance != old_stance:
-            _count(
-                post.thread,
-                {STANCE_COUNTERS[old_stance]: -1, STANCE_COUNTERS[post.stance]: 1},
-            )
+    if not post.is_reply and fields["stance"] != post.stance:
+        _count(
+            post.thread, {STANCE_COUNTERS[post.stance]: -1, STANCE_COUNTERS[fields["stance"]]: 1}
+        )
+    for name, value in fields.items():
+        setattr(post, name, value)
     post.edited_at = utcnow()
     db.session.commit()
     return post
@@ -135,16 +138,20 @@ def delete_post(post: Post, user: User) -> None:
         raise NotAllowed(_l("You can only delete your own posts."))
     if post.is_reply:
         _delete_reply(post)
-    elif post.reply_count > 0:
+    elif _has_replies(post):
         _count(post.thread, {STANCE_COUNTERS[post.stance]: -1})
         post.deleted_at = utcnow()
-        post.body = post.body_html = ""
+        post.body, post.body_html = "", Markup()
         post.organisation = post.channel = post.source_url = post.effect = None
         post.revisions.clear()
     else:
         _count(post.thread, {STANCE_COUNTERS[post.stance]: -1})
         db.session.delete(post)
     db.session.commit()
+
+
+def _has_replies(post: Post) -> bool:
+    return bool(db.session.scalar(select(exists().where(Post.parent_id == post.id))))
 
 
 def _delete_reply(reply: Post) -> None:
@@ -157,7 +164,7 @@ def _delete_reply(reply: Post) -> None:
         update(Post).where(Post.id == parent.id).values(reply_count=Post.reply_count - 1)
     )
     db.session.refresh(parent)
-    if parent.is_deleted and parent.reply_count == 0:
+    if parent.is_deleted and not _has_replies(parent):
         db.session.delete(parent)
         return
     parent.answered_by_author = db.session.scalar(
@@ -167,47 +174,45 @@ def _delete_reply(reply: Post) -> None:
     )
 
 
-def _apply_body(post: Post, body: str) -> None:
+def _clean_body(body: str) -> dict:
+    """The body and its rendered HTML, or an error on the body field."""
     body = body.strip()
     if not body:
         raise InvalidInput(_l("Write something first."), field="body")
     if len(body) > MAX_BODY_LENGTH:
         raise InvalidInput(_l("At most %(n)d characters.", n=MAX_BODY_LENGTH), field="body")
-    post.body = body
-    post.body_html = render_markdown(body)
+    return {"body": body, "body_html": render_markdown(body)}
 
 
-def _apply_contribution(post: Post, contribution: Contribution) -> None:
-    try:
-        post.stance = Stance(contribution.stance)
-    except ValueError:
-        raise InvalidInput(
-            _l("Choose whether you agree, disagree or give an example."), field="stance"
-        ) from None
-    _apply_body(post, contribution.body)
-    if post.stance != Stance.EXAMPLE:
-        post.organisation = post.channel = post.source_url = post.effect = None
-        return
+def _clean_contribution(contribution: Contribution) -> dict:
+    """The post's fields from a contribution, checked; example fields only for examples."""
+    stance = _choice(Stance, contribution.stance, "stance", NEED_STANCE)
+    fields = {"stance": stance, **_clean_body(contribution.body)}
+    if stance != Stance.EXAMPLE:
+        return fields | {"organisation": None, "channel": None, "source_url": None, "effect": None}
     organisation = " ".join(contribution.organisation.split())
     if not organisation:
         raise InvalidInput(_l("Name the organisation behind the example."), field="organisation")
-    try:
-        post.channel = Channel(contribution.channel)
-    except ValueError:
-        raise InvalidInput(_l("Choose the channel the example used."), field="channel") from None
-    try:
-        post.effect = Effect(contribution.effect)
-    except ValueError:
-        raise InvalidInput(
-            _l("Say whether the example supports or challenges the article."), field="effect"
-        ) from None
+    channel = _choice(Channel, contribution.channel, "channel", NEED_CHANNEL)
+    effect = _choice(Effect, contribution.effect, "effect", NEED_EFFECT)
     source_url = contribution.source_url.strip()
     if source_url and not _is_web_address(source_url):
         raise InvalidInput(
             _l("Give a full web address starting with http:// or https://."), field="source_url"
         )
-    post.organisation = organisation
-    post.source_url = source_url or None
+    return fields | {
+        "organisation": organisation,
+        "channel": channel,
+        "source_url": source_url or None,
+        "effect": effect,
+    }
+
+
+def _choice(enum: type[StrEnum], value: str, field: str, message: str) -> StrEnum:
+    try:
+        return enum(value)
+    except ValueError:
+        raise InvalidInput(message, field=field) from None
 
 
 def _is_web_address(url: str) -> bool:

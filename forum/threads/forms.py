@@ -1,31 +1,32 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..services.posts import MAX_BODY_LENGTH, Contribution
 
 STANCE_CHOICES = [
-    ("agree", _l("I agree")),
-    ("disagree", _l("I disagree")),
-    ("example", _l("I have an example")),
+    SelectChoice("agree", _l("I agree")),
+    SelectChoice("disagree", _l("I disagree")),
+    SelectChoice("example", _l("I have an example")),
 ]
 CHANNEL_CHOICES = [
-    ("", _l("Choose a channel")),
-    ("linkedin", "LinkedIn"),
-    ("facebook", "Facebook"),
-    ("x", "X"),
-    ("instagram", "Instagram"),
-    ("tiktok", "TikTok"),
-    ("youtube", "YouTube"),
-    ("blog", _l("Blog")),
-    ("newsletter", _l("Newsletter")),
-    ("event", _l("Event")),
-    ("other", _l("Other")),
+    SelectChoice("", _l("Choose a channel")),
+    SelectChoice("linkedin", "LinkedIn"),
+    SelectChoice("facebook", "Facebook"),
+    SelectChoice("x", "X"),
+    SelectChoice("instagram", "Instagram"),
+    SelectChoice("tiktok", "TikTok"),
+    SelectChoice("youtube", "YouTube"),
+    SelectChoice("blog", _l("Blog")),
+    SelectChoice("newsletter", _l("Newsletter")),
+    SelectChoice("event", _l("Event")),
+    SelectChoice("other", _l("Other")),
 ]
 EFFECT_CHOICES = [
-    ("supports", _l("It supports the article")),
-    ("challenges", _l("It challenges the article")),
+    SelectChoice("supports", _l("It supports the article")),
+    SelectChoice("challenges", _l("It challenges the article")),
 ]
 
 BODY_VALIDATORS = [
