@@ -46,7 +46,8 @@ browser:
 
 # Extract the messages and update the Danish and English catalogues.
 messages: $(VENV)/.installed-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv .git instance" \
+		--sort-output --project forum -o forum/translations/messages.pot .
 	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching
 
 translations: $(VENV)/.installed-dev

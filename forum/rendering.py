@@ -7,42 +7,32 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
-    "a",
-    "blockquote",
-    "br",
-    "code",
-    "del",
-    "em",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "strong",
-    "table",
-    "tbody",
-    "td",
-    "th",
-    "thead",
-    "tr",
-    "ul",
+    *("a", "blockquote", "br", "code", "del", "em", "hr", "li", "ol", "p", "pre", "s"),
+    *("strong", "ul", "h1", "h2", "h3", "h4", "h5", "h6"),
+    *("table", "thead", "tbody", "tr", "th", "td"),
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
 
+def _cell_alignment(renderer, tokens, idx, options, env) -> str:
+    # The table plugin aligns cells with a style attribute, which our CSP would block.
+    token = tokens[idx]
+    style = token.attrs.pop("style", None)
+    if isinstance(style, str) and style.startswith("text-align:"):
+        token.attrSet("align", style.removeprefix("text-align:"))
+    return renderer.renderToken(tokens, idx, options, env)
+
+
 @cache
 def _parser() -> MarkdownIt:
     # html=False escapes raw HTML; images are off because posts carry no pictures.
     parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-    return parser.enable(["linkify", "strikethrough", "table"]).disable("image")
+    parser.enable(["linkify", "strikethrough", "table"]).disable("image")
+    parser.add_render_rule("th_open", _cell_alignment)
+    parser.add_render_rule("td_open", _cell_alignment)
+    return parser
 
 
 def sanitize_html(html: str) -> str:

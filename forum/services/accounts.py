@@ -71,7 +71,11 @@ def authenticate(login: str, password: str) -> User | None:
     user = db.session.scalar(
         select(User).where(or_(User.username_key == login, User.email == login))
     )
-    if user is None or not verify_password(user.password_hash, password):
+    if user is None:
+        # Spend the time a real check takes, so the answer's speed reveals no usernames.
+        hash_password(password)
+        return None
+    if not verify_password(user.password_hash, password):
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

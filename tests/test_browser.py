@@ -1,0 +1,119 @@
+"""Journeys a person makes, in the system Chromium driven by Playwright."""
+
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+from forum import create_app
+from forum.demo import seed_demo
+from forum.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM}"),
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    # Never a downloaded browser: Debian's Chromium, with its calls home switched off.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """The forum with its demo content, served from a thread on a free loopback port."""
+    database = tmp_path_factory.mktemp("live") / "forum.sqlite"
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-tests",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 8,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def register(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/auth/register")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("E-mail address").fill(f"{username}@example.org")
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    page.get_by_label("Repeat the password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_text(f"Welcome, {username}!").wait_for()
+
+
+def test_register_and_post_an_example_in_a_demo_thread(page, live_server):
+    register(page, live_server, "browser_reader")
+
+    page.get_by_role("link", name="Employee advocacy is not a strategy").click()
+    page.locator(".thread-summary h3 a").first.click()
+    form = page.locator("form.contribution-form")
+    example_fields = form.locator("fieldset.example-fields")
+
+    form.get_by_label("I agree").check()
+    assert not example_fields.is_visible()
+    form.get_by_label("I have an example").check()
+    assert example_fields.is_visible()
+    form.get_by_label("Your contribution").fill("Our **campus podcast** filled every seat.")
+    form.get_by_label("Organisation").fill("Fjordby Kommune")
+    form.get_by_label("Channel").select_option("youtube")
+    form.get_by_label("Source (web address, optional)").fill("https://example.org/podcast")
+    form.get_by_label("It supports the article").check()
+    form.get_by_role("button", name="Post contribution").click()
+
+    page.get_by_text("Your contribution is posted.").wait_for()
+    post = page.locator("article.contribution", has_text="campus podcast")
+    assert post.get_attribute("data-stance") == "example"
+    assert post.locator("strong", has_text="campus podcast").is_visible()
+    assert post.get_by_text("Fjordby Kommune").is_visible()
+    assert post.get_by_text("YouTube").is_visible()
+    assert post.get_by_text("Supports the article").is_visible()
+
+
+def test_example_fields_work_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    register(page, live_server, "no_script_reader")
+    page.get_by_role("link", name="Employee advocacy is not a strategy").click()
+    page.locator(".thread-summary h3 a").first.click()
+
+    form = page.locator("form.contribution-form")
+    assert form.locator("fieldset.example-fields").is_visible()
+    form.get_by_label("I disagree").check()
+    form.get_by_label("Your contribution").fill("It did not work for us.")
+    form.get_by_role("button", name="Post contribution").click()
+
+    page.get_by_text("Your contribution is posted.").wait_for()
+    post = page.locator("article.contribution", has_text="It did not work for us.")
+    assert post.get_attribute("data-stance") == "disagree"
+    context.close()

@@ -1,0 +1,85 @@
+"""The thread page loads in a fixed number of SQL statements, however long the debate."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from forum.extensions import db
+from forum.models import Stance
+from forum.services import posts
+from forum.services.posts import Contribution
+
+STANCES = [Stance.AGREE, Stance.DISAGREE, Stance.EXAMPLE]
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def fill(thread, make_user, contributions: int) -> None:
+    users = [make_user() for _ in range(5)]
+    for number in range(contributions):
+        stance = STANCES[number % 3]
+        fields = (
+            {"organisation": "Org", "channel": "blog", "effect": "supports"}
+            if stance == Stance.EXAMPLE
+            else {}
+        )
+        post = posts.add_contribution(
+            thread, users[number % 5], Contribution(stance, f"Point {number}", **fields)
+        )
+        posts.add_reply(post, users[(number + 1) % 5], f"Reply to {number}")
+
+
+def statements_for_page(client, url: str) -> int:
+    db.session.expire_all()
+    with counted_statements() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_thread_page_statement_count_does_not_grow_with_posts(
+    app, as_reader, make_thread, make_user, article
+):
+    app.config["POSTS_PER_PAGE"] = 200
+    small = make_thread(article=article, title="Small")
+    large = make_thread(article=article, title="Large")
+    fill(small, make_user, 5)
+    fill(large, make_user, 200)
+
+    small_count = statements_for_page(as_reader, f"/threads/{small.id}")
+    large_count = statements_for_page(as_reader, f"/threads/{large.id}")
+
+    assert large_count == small_count <= 8
+    assert "Point 199" in as_reader.get(f"/threads/{large.id}").text
+
+
+def test_front_and_article_pages_do_not_grow_with_threads(
+    client, make_article, make_thread, author
+):
+    one = make_article(author=author, slug="one")
+    many = make_article(author=author, slug="many")
+    make_thread(article=one)
+    for number in range(30):
+        make_thread(article=many, title=f"Thread {number}")
+    for number in range(20):
+        make_article(author=author, slug=f"extra-{number}")
+
+    assert statements_for_page(client, "/articles/one") == statements_for_page(
+        client, "/articles/many"
+    )
+    front = statements_for_page(client, "/")
+    make_article(author=author, slug="one-more")
+    assert statements_for_page(client, "/") == front
