@@ -48,7 +48,7 @@ browser:
 messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv .git instance" \
 		--sort-output --project forum -o forum/translations/messages.pot .
-	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
 
 translations: $(VENV)/.installed-dev
 	$(BIN)/pybabel compile -d forum/translations --statistics

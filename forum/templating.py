@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask import Flask, current_app
-from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 
 from . import permissions
 from .models import utcnow
@@ -12,6 +12,10 @@ from .viewer import viewer
 
 def _datetime(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, style) if value else ""
+
+
+def _date(value: datetime | None, style: str = "long") -> str:
+    return format_date(value, style) if value else ""
 
 
 def _ago(value: datetime | None) -> str:
@@ -28,6 +32,7 @@ def _template_globals() -> dict:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = _datetime
+    app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["ago"] = _ago
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.trim_blocks = True
