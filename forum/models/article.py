@@ -7,7 +7,7 @@ from markupsafe import Markup
 from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, SafeHTML, str_enum, utcnow
+from .base import Base, DebateFigures, SafeHTML, str_enum, utcnow
 from .user import User
 
 
@@ -32,7 +32,7 @@ class Tag(Base):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
 
 
-class Article(Base):
+class Article(DebateFigures, Base):
     __tablename__ = "articles"
     __table_args__ = (Index("ix_articles_status_published_at", "status", "published_at"),)
 
@@ -52,12 +52,6 @@ class Article(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
-    # Debate figures over all threads, kept by the services with atomic updates.
-    agree_count: Mapped[int] = mapped_column(default=0)
-    disagree_count: Mapped[int] = mapped_column(default=0)
-    example_count: Mapped[int] = mapped_column(default=0)
-    reply_count: Mapped[int] = mapped_column(default=0)
-    last_activity_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by=Tag.name)
@@ -69,10 +63,6 @@ class Article(Base):
     @property
     def question_list(self) -> list[str]:
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
-
-    @property
-    def contribution_count(self) -> int:
-        return self.agree_count + self.disagree_count + self.example_count
 
     def __repr__(self) -> str:
         return f"<Article {self.slug!r}>"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from markupsafe import Markup
 from sqlalchemy import DateTime, Enum, MetaData, Text
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -68,3 +68,17 @@ class Base(DeclarativeBase):
 def str_enum(cls: type[enum.StrEnum]) -> Enum:
     """A VARCHAR column holding the enum's values (portable; no native ENUM types)."""
     return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class DebateFigures:
+    """Counts kept on a thread or article by the services, with atomic SQL updates."""
+
+    agree_count: Mapped[int] = mapped_column(default=0)
+    disagree_count: Mapped[int] = mapped_column(default=0)
+    example_count: Mapped[int] = mapped_column(default=0)
+    reply_count: Mapped[int] = mapped_column(default=0)
+    last_activity_at: Mapped[datetime | None]
+
+    @property
+    def contribution_count(self) -> int:
+        return self.agree_count + self.disagree_count + self.example_count

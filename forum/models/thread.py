@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .article import Article
-from .base import Base, SafeHTML, str_enum, utcnow
+from .base import Base, DebateFigures, SafeHTML, str_enum, utcnow
 from .user import User
 
 
@@ -43,7 +43,7 @@ class ThreadOrigin(enum.StrEnum):
     READER = "reader"
 
 
-class Thread(Base):
+class Thread(DebateFigures, Base):
     __tablename__ = "threads"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,20 +58,11 @@ class Thread(Base):
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    agree_count: Mapped[int] = mapped_column(default=0)
-    disagree_count: Mapped[int] = mapped_column(default=0)
-    example_count: Mapped[int] = mapped_column(default=0)
-    reply_count: Mapped[int] = mapped_column(default=0)
-    last_activity_at: Mapped[datetime | None]
 
     article: Mapped[Article] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[User | None] = relationship()
 
     __table_args__ = (Index("ix_threads_article_id_position", "article_id", "position"),)
-
-    @property
-    def contribution_count(self) -> int:
-        return self.agree_count + self.disagree_count + self.example_count
 
     def __repr__(self) -> str:
         return f"<Thread {self.id} {self.title!r}>"
