@@ -27,6 +27,9 @@ class Config:
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
 
+    # z of the Wilson lower bound behind the "best" sort; Reddit's 80% interval by default.
+    WILSON_Z = 1.281551565545
+
     POSTS_PER_PAGE = 50
     ARTICLES_PER_PAGE = 20
 

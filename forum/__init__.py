@@ -21,11 +21,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .threads import bp as threads_bp
     from .users import bp as users_bp
+    from .votes import bp as votes_bp
 
     extensions.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    for blueprint in (articles_bp, auth_bp, threads_bp, users_bp):
+    for blueprint in (articles_bp, auth_bp, threads_bp, users_bp, votes_bp):
         app.register_blueprint(blueprint)
     return app

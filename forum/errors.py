@@ -1,11 +1,12 @@
 """Business-rule failures, and the one place that turns failures into HTTP answers."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
+from .redirects import return_path
 
 
 class ForumError(Exception):
@@ -45,6 +46,7 @@ class PostDeleted(ForumError):
 
 TITLES = {
     400: _l("Bad request"),
+    401: _l("Log in first"),
     403: _l("Not allowed"),
     404: _l("Page not found"),
     405: _l("Method not allowed"),
@@ -66,7 +68,8 @@ DESCRIPTIONS = {
 }
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
+    """Whether the caller asked for JSON: the API, or a script sending Accept: application/json."""
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
@@ -76,7 +79,7 @@ def _wants_json() -> bool:
 
 def error_response(status: int, message: str):
     """An error answer in the site's layout, or as JSON for the API and fetch callers."""
-    if _wants_json():
+    if wants_json():
         return jsonify(error=str(message), status=status), status
     title = TITLES.get(status, TITLES[400])
     page = render_template("errors/error.html", status=status, title=title, message=message)
@@ -108,7 +111,16 @@ def _handle_server_error(_error: InternalServerError):
     return error_response(500, DESCRIPTIONS[500])
 
 
+def _unauthorized():
+    """Visitors who need to log in: a JSON 401 for scripts, the login page for people."""
+    if wants_json():
+        return error_response(401, _l("Log in to do that."))
+    flash(_l("Please log in to do that."), "info")
+    return redirect(url_for("auth.login", next=return_path()))
+
+
 def init_app(app: Flask) -> None:
+    login_manager.unauthorized_handler(_unauthorized)
     app.register_error_handler(ForumError, _handle_forum_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(InternalServerError, _handle_server_error)

@@ -4,7 +4,6 @@ import sqlite3
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -68,9 +67,6 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Please log in to do that.")
-    login_manager.login_message_category = "info"
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

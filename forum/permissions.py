@@ -46,3 +46,12 @@ def can_edit_post(user: User | None, post: Post) -> bool:
 
 def can_delete_post(user: User | None, post: Post) -> bool:
     return user is not None and post.author_id == user.id and not post.is_deleted
+
+
+def can_vote(user: User | None, post: Post) -> bool:
+    return (
+        user is not None
+        and post.author_id != user.id
+        and not post.is_deleted
+        and can_post_in(user, post.thread)
+    )

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 
 from . import permissions
@@ -35,6 +35,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["ago"] = _ago
     app.jinja_env.globals["can"] = permissions
+    # Macros are imported without the render context; give them the request as Flask's
+    # context processor gives it to templates.
+    app.jinja_env.globals["request"] = request
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.context_processor(_template_globals)

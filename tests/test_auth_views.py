@@ -124,7 +124,17 @@ def test_logout_is_a_post_and_ends_the_session(as_reader):
     assert as_reader.get("/articles/new").status_code == 302
 
 
-def test_pages_behind_login_send_visitors_to_the_login_page(client, thread):
-    response = client.post(f"/threads/{thread.id}/posts", data={"stance": "agree", "body": "x"})
+def test_pages_behind_login_send_visitors_to_the_login_page(client):
+    response = client.get("/articles/new")
     assert response.status_code == 302
-    assert response.headers["Location"].startswith("/auth/login?next=")
+    assert response.headers["Location"] == "/auth/login?next=/articles/new"
+
+
+def test_a_form_sent_by_a_visitor_leads_to_login_and_back_to_its_page(client, thread):
+    response = client.post(
+        f"/threads/{thread.id}/posts",
+        data={"stance": "agree", "body": "x"},
+        headers={"Referer": f"http://localhost/threads/{thread.id}?sort=new"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/auth/login?next=/threads/{thread.id}?sort%3Dnew"

@@ -24,6 +24,11 @@ def count_posts() -> int:
     return db.session.scalar(select(func.count()).select_from(Post))
 
 
+def contributions(html: str) -> str:
+    """The list of contributions on a thread page (not the summary above it)."""
+    return html.split('<section class="contributions"', 1)[1].split("</section>\n\n", 1)[0]
+
+
 def post_element(html: str, post_id: int) -> str:
     """The opening tag of a post's element."""
     match = re.search(rf'<article id="post-{post_id}"[^>]*>', html)
@@ -46,7 +51,7 @@ def test_thread_page_shows_contributions_with_their_stance_and_example_facts(
     )
     reply = make_post(parent=agree, body="Indeed.")
 
-    response = client.get(f"/threads/{thread.id}")
+    response = client.get(f"/threads/{thread.id}?sort=old")
 
     text = response.text
     assert response.status_code == 200
@@ -57,14 +62,15 @@ def test_thread_page_shows_contributions_with_their_stance_and_example_facts(
     assert "Nordlys Revision" in text and "LinkedIn" in text
     assert "Challenges the article" in text
     assert 'href="https://example.org/nordlys"' in text
-    assert text.index("Yes.") < text.index("Indeed.") < text.index("A case.")
+    listed = contributions(text)
+    assert listed.index("Yes.") < listed.index("Indeed.") < listed.index("A case.")
 
 
 def test_thread_page_filters_by_stance(client, thread, make_post):
     make_post(thread=thread, stance=Stance.AGREE, body="Agreeing text")
     make_post(thread=thread, stance=Stance.DISAGREE, body="Disagreeing text")
 
-    text = client.get(f"/threads/{thread.id}?stance=disagree").text
+    text = contributions(client.get(f"/threads/{thread.id}?stance=disagree").text)
 
     assert "Disagreeing text" in text
     assert "Agreeing text" not in text
@@ -78,7 +84,7 @@ def test_unknown_filter_or_sort_is_a_400(client, thread, query):
 def test_sort_newest_first(client, thread, make_post):
     make_post(thread=thread, body="first post")
     make_post(thread=thread, body="second post")
-    text = client.get(f"/threads/{thread.id}?sort=new").text
+    text = contributions(client.get(f"/threads/{thread.id}?sort=new").text)
     assert text.index("second post") < text.index("first post")
 
 
@@ -233,7 +239,7 @@ def test_deleting_a_post_without_replies_removes_it(as_reader, reader, thread):
     post = posts.add_contribution(thread, reader, Contribution("agree", "Gone soon"))
     as_reader.post(f"/posts/{post.id}/delete")
     assert count_posts() == 0
-    assert "Gone soon" not in as_reader.get(f"/threads/{thread.id}").text
+    assert "Gone soon" not in as_reader.get(f"/threads/{thread.id}").text  # nor in the summary
 
 
 def test_unknown_thread_and_post_are_404(client, as_reader):
@@ -257,7 +263,7 @@ def test_pagination_keeps_sort_and_stance(client, app, thread, make_post):
     for number in range(3):
         make_post(thread=thread, body=f"post {number}", stance=Stance.AGREE)
 
-    text = client.get(f"/threads/{thread.id}?sort=new&stance=agree").text
+    text = contributions(client.get(f"/threads/{thread.id}?sort=new&stance=agree").text)
 
     assert "post 2" in text and "post 0" not in text
     assert f"/threads/{thread.id}?page=2&amp;sort=new&amp;stance=agree" in text

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from ..errors import InvalidInput
 from ..extensions import db
 from ..forms import attach_error, status_for
+from ..loaders import load_article
 from ..models import Article, ArticleStatus, Thread, ThreadOrigin
-from ..permissions import can_edit_article, can_read_article, can_write_articles
+from ..permissions import can_edit_article, can_write_articles
 from ..rendering import render_markdown
 from ..services import articles, posts
 from ..viewer import signed_in, viewer
@@ -38,16 +39,9 @@ def index():
     return render_template("articles/index.html", page=page, drafts=drafts)
 
 
-def _load_article(slug: str) -> Article:
-    article = db.first_or_404(select(Article).where(Article.slug == slug))
-    if not can_read_article(viewer(), article):
-        abort(404)
-    return article
-
-
 @bp.get("/articles/<slug>")
 def show(slug: str):
-    article = _load_article(slug)
+    article = load_article(slug)
     threads = db.session.scalars(
         select(Thread)
         .where(Thread.article_id == article.id)
@@ -73,7 +67,7 @@ def new():
 @bp.route("/articles/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str):
-    article = _load_article(slug)
+    article = load_article(slug)
     if not can_edit_article(viewer(), article):
         abort(403)
     return _editor(ArticleForm(obj=article), article)
@@ -117,7 +111,7 @@ def _save(form: ArticleForm, article: Article | None) -> Article:
 @bp.route("/articles/<slug>/threads/new", methods=["GET", "POST"])
 @login_required
 def new_thread(slug: str):
-    article = _load_article(slug)
+    article = load_article(slug)
     form = ThreadForm()
     if form.validate_on_submit():
         try:

@@ -4,6 +4,7 @@ from .article import Article, ArticleStatus, Tag, article_tags
 from .base import Base, utcnow
 from .thread import Channel, Effect, Post, PostRevision, Stance, Thread, ThreadOrigin
 from .user import Role, User
+from .vote import Vote
 
 __all__ = [
     "Article",
@@ -19,6 +20,7 @@ __all__ = [
     "Thread",
     "ThreadOrigin",
     "User",
+    "Vote",
     "article_tags",
     "utcnow",
 ]

@@ -34,7 +34,10 @@ class Tag(Base):
 
 class Article(DebateFigures, Base):
     __tablename__ = "articles"
-    __table_args__ = (Index("ix_articles_status_published_at", "status", "published_at"),)
+    __table_args__ = (
+        Index("ix_articles_status_published_at", "status", "published_at"),
+        Index("ix_articles_status_hot", "status", "hot"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)

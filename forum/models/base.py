@@ -78,6 +78,8 @@ class DebateFigures:
     example_count: Mapped[int] = mapped_column(default=0)
     reply_count: Mapped[int] = mapped_column(default=0)
     last_activity_at: Mapped[datetime | None]
+    # ranking.hot of the activity, stored so lists sort on an index.
+    hot: Mapped[float] = mapped_column(default=0.0)
 
     @property
     def contribution_count(self) -> int:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from markupsafe import Markup
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .article import Article
 from .base import Base, DebateFigures, SafeHTML, str_enum, utcnow
@@ -75,6 +75,8 @@ class Post(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    # Copied from the thread so article-wide lists (summary, author's desk) use one index.
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -90,6 +92,12 @@ class Post(Base):
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
     reply_count: Mapped[int] = mapped_column(default=0)
+    # Votes, and the rankings computed from them in the same transaction as each vote.
+    up: Mapped[int] = mapped_column(default=0)
+    down: Mapped[int] = mapped_column(default=0)
+    score: Mapped[int] = mapped_column(default=0)
+    best: Mapped[float] = mapped_column(default=0.0)
+    controversy: Mapped[float] = mapped_column(default=0.0)
     answered_by_author: Mapped[bool] = mapped_column(Boolean, default=False)
 
     thread: Mapped[Thread] = relationship()
@@ -102,10 +110,22 @@ class Post(Base):
         passive_deletes=True,
     )
 
+    # One index per way a thread is sorted, so no sort reads the whole thread; the stance
+    # indexes serve the filter and the debate summaries.
     __table_args__ = (
         Index("ix_posts_thread_id_parent_id_created_at", "thread_id", "parent_id", "created_at"),
+        Index("ix_posts_thread_id_parent_id_best", "thread_id", "parent_id", "best"),
+        Index("ix_posts_thread_id_parent_id_score", "thread_id", "parent_id", "score"),
+        Index("ix_posts_thread_id_parent_id_controversy", "thread_id", "parent_id", "controversy"),
+        Index("ix_posts_thread_id_stance_best", "thread_id", "stance", "best"),
+        Index("ix_posts_article_id_stance_best", "article_id", "stance", "best"),
         Index("ix_posts_parent_id_created_at", "parent_id", "created_at"),
     )
+
+    @validates("thread")
+    def _copy_article(self, _key: str, thread: Thread) -> Thread:
+        self.article_id = thread.article_id
+        return thread
 
     @property
     def is_reply(self) -> bool:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import exists, select, update
 
+from .. import ranking
 from ..errors import DiscussionClosed, InvalidInput, NotAllowed, PostDeleted, ThreadLocked
 from ..extensions import db
 from ..models import (
@@ -31,6 +32,8 @@ NEED_STANCE = _l("Choose whether you agree, disagree or give an example.")
 NEED_CHANNEL = _l("Choose the channel the example used.")
 NEED_EFFECT = _l("Say whether the example supports or challenges the article.")
 
+ACTIVITY = ("agree_count", "disagree_count", "example_count", "reply_count")
+
 STANCE_COUNTERS = {
     Stance.AGREE: "agree_count",
     Stance.DISAGREE: "disagree_count",
@@ -52,7 +55,7 @@ class Contribution:
 
 def propose_thread(article: Article, user: User, title: str, description: str = "") -> Thread:
     """Open a reader's thread under a published article with an open discussion."""
-    _check_article_open(article)
+    check_article_open(article)
     title = " ".join(title.split())
     if not title:
         raise InvalidInput(_l("Write the question or topic of the thread."), field="title")
@@ -73,7 +76,7 @@ def propose_thread(article: Article, user: User, title: str, description: str = 
 
 def add_contribution(thread: Thread, user: User, contribution: Contribution) -> Post:
     """Post an agreement, disagreement or example in an open thread."""
-    _check_thread_open(thread)
+    check_thread_open(thread)
     post = Post(thread=thread, author=user, **_clean_contribution(contribution))
     db.session.add(post)
     db.session.flush()
@@ -89,7 +92,7 @@ def add_reply(parent: Post, user: User, body: str) -> Post:
     if parent.is_deleted:
         raise PostDeleted()
     thread = parent.thread
-    _check_thread_open(thread)
+    check_thread_open(thread)
     reply = Post(thread=thread, author=user, parent=parent, **_clean_body(body))
     db.session.add(reply)
     if user.id == thread.article.author_id:
@@ -108,7 +111,7 @@ def edit_post(post: Post, user: User, change: Contribution) -> Post:
         raise NotAllowed(_l("You can only edit your own posts."))
     if post.is_deleted:
         raise PostDeleted()
-    _check_thread_open(post.thread)
+    check_thread_open(post.thread)
     fields = _clean_body(change.body) if post.is_reply else _clean_contribution(change)
     post.revisions.append(
         PostRevision(
@@ -220,23 +223,33 @@ def _is_web_address(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
 
 
-def _check_article_open(article: Article) -> None:
+def check_article_open(article: Article) -> None:
     if not article.is_published:
         raise NotAllowed(_l("This article is not published."))
     if not article.discussion_open:
         raise DiscussionClosed()
 
 
-def _check_thread_open(thread: Thread) -> None:
-    _check_article_open(thread.article)
+def check_thread_open(thread: Thread) -> None:
+    check_article_open(thread.article)
     if thread.locked:
         raise ThreadLocked()
 
 
 def _count(thread: Thread, deltas: dict[str, int], *, touch: bool = False) -> None:
     """Add to the stored figures of a thread and its article in SQL, safe under concurrency."""
+    now = utcnow()
     for model, key in ((Thread, thread.id), (Article, thread.article_id)):
         values = {name: getattr(model, name) + delta for name, delta in deltas.items()}
         if touch:
-            values["last_activity_at"] = utcnow()
-        db.session.execute(update(model).where(model.id == key).values(**values))
+            values["last_activity_at"] = now
+        figures = db.session.execute(
+            update(model)
+            .where(model.id == key)
+            .values(**values)
+            .returning(*(getattr(model, name) for name in ACTIVITY), model.last_activity_at)
+        ).one()
+        activity, last = sum(figures[:-1]), figures[-1] or now
+        db.session.execute(
+            update(model).where(model.id == key).values(hot=ranking.hot(activity, last))
+        )

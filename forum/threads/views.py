@@ -11,10 +11,11 @@ from sqlalchemy.orm import joinedload
 from ..errors import InvalidInput
 from ..extensions import db
 from ..forms import attach_error, status_for
+from ..loaders import load_post, load_thread
 from ..models import Post, Stance, Thread
-from ..permissions import can_edit_post, can_read_article
+from ..permissions import can_edit_post
 from ..rendering import render_markdown
-from ..services import posts
+from ..services import posts, summaries, votes
 from ..services.posts import Contribution
 from ..viewer import signed_in, viewer
 from .forms import ContributionForm, ReplyForm
@@ -22,29 +23,32 @@ from .forms import ContributionForm, ReplyForm
 bp = Blueprint("threads", __name__)
 
 SORTS = {
-    "old": (Post.created_at.asc(), Post.id.asc()),
+    "best": (Post.best.desc(), Post.created_at.desc(), Post.id.desc()),
+    "top": (Post.score.desc(), Post.created_at.desc(), Post.id.desc()),
     "new": (Post.created_at.desc(), Post.id.desc()),
+    "old": (Post.created_at.asc(), Post.id.asc()),
+    "controversial": (Post.controversy.desc(), Post.created_at.desc(), Post.id.desc()),
 }
-DEFAULT_SORT = "old"
-
-
-def _load_thread(thread_id: int) -> Thread:
-    thread = db.get_or_404(Thread, thread_id)
-    if not can_read_article(viewer(), thread.article):
-        abort(404)
-    return thread
-
-
-def _load_post(post_id: int) -> Post:
-    post = db.get_or_404(Post, post_id)
-    if not can_read_article(viewer(), post.thread.article):
-        abort(404)
-    return post
+DEFAULT_SORT = "best"
+STANCES = {stance.value for stance in Stance}
+MAX_PER_PAGE = 200
 
 
 @bp.get("/threads/<int:thread_id>")
 def show(thread_id: int):
-    return _render_thread(_load_thread(thread_id))
+    return _render_thread(load_thread(thread_id))
+
+
+def _listing() -> tuple[str, str | None, int]:
+    """The sort, stance filter and page size the URL asks for; 400 if they make no sense."""
+    sort = request.args.get("sort", DEFAULT_SORT)
+    stance = request.args.get("stance") or None
+    per_page = request.args.get("per_page", current_app.config["POSTS_PER_PAGE"], type=int)
+    if sort not in SORTS or (stance is not None and stance not in STANCES):
+        abort(400)
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        abort(400)
+    return sort, stance, per_page
 
 
 def _render_thread(
@@ -54,29 +58,17 @@ def _render_thread(
     reply_to: int | None = None,
 ):
     """The thread page in a fixed number of queries, whatever the number of posts."""
-    sort = request.args.get("sort", DEFAULT_SORT)
-    stance = request.args.get("stance") or None
-    if sort not in SORTS:
-        abort(400)
-    if stance is not None and stance not in Stance.__members__.values():
-        abort(400)
+    sort, stance, per_page = _listing()
     query = select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
     if stance:
         query = query.where(Post.stance == stance)
     page = db.paginate(
         query.options(joinedload(Post.author)).order_by(*SORTS[sort]),
-        per_page=current_app.config["POSTS_PER_PAGE"],
+        per_page=per_page,
         error_out=False,
     )
-    replies: dict[int, list[Post]] = defaultdict(list)
-    if page.items:
-        for reply in db.session.scalars(
-            select(Post)
-            .where(Post.parent_id.in_([post.id for post in page.items]))
-            .options(joinedload(Post.author))
-            .order_by(Post.created_at, Post.id)
-        ):
-            replies[reply.parent_id].append(reply)
+    replies = _replies_to(page.items)
+    shown = [post.id for post in page.items] + [r.id for rs in replies.values() for r in rs]
     form = form or ContributionForm()
     status = max(status_for(form), status_for(reply_form) if reply_form else 200)
     return render_template(
@@ -85,18 +77,36 @@ def _render_thread(
         article=thread.article,
         page=page,
         replies=replies,
+        my_votes=votes.votes_of(viewer(), shown),
+        summary=summaries.thread_summary(thread),
+        shown=set(shown),
         sort=sort,
         stance=stance,
+        per_page=per_page if per_page != current_app.config["POSTS_PER_PAGE"] else None,
         form=form,
         reply_form=reply_form,
         reply_to=reply_to,
     ), status
 
 
+def _replies_to(contributions: list[Post]) -> dict[int, list[Post]]:
+    """The replies under these contributions, oldest first, in one query."""
+    replies: dict[int, list[Post]] = defaultdict(list)
+    if contributions:
+        for reply in db.session.scalars(
+            select(Post)
+            .where(Post.parent_id.in_([post.id for post in contributions]))
+            .options(joinedload(Post.author))
+            .order_by(Post.created_at, Post.id)
+        ):
+            replies[reply.parent_id].append(reply)
+    return replies
+
+
 @bp.post("/threads/<int:thread_id>/posts")
 @login_required
 def contribute(thread_id: int):
-    thread = _load_thread(thread_id)
+    thread = load_thread(thread_id)
     form = ContributionForm()
     if form.validate_on_submit():
         try:
@@ -112,7 +122,7 @@ def contribute(thread_id: int):
 @bp.post("/posts/<int:post_id>/replies")
 @login_required
 def reply(post_id: int):
-    parent = _load_post(post_id)
+    parent = load_post(post_id)
     form = ReplyForm()
     if form.validate_on_submit():
         try:
@@ -128,7 +138,7 @@ def reply(post_id: int):
 @bp.get("/posts/<int:post_id>")
 def permalink(post_id: int):
     """Send a reader to the thread page (oldest first) that shows this post."""
-    post = _load_post(post_id)
+    post = load_post(post_id)
     top = post.parent or post
     earlier = db.session.scalar(
         select(func.count()).where(
@@ -150,7 +160,7 @@ def _post_url(post: Post, **args) -> str:
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(post_id: int):
-    post = _load_post(post_id)
+    post = load_post(post_id)
     if not can_edit_post(viewer(), post):
         abort(403)
     form = ReplyForm(obj=post) if post.is_reply else ContributionForm(obj=post)
@@ -169,7 +179,7 @@ def edit(post_id: int):
 @bp.post("/posts/<int:post_id>/delete")
 @login_required
 def delete(post_id: int):
-    post = _load_post(post_id)
+    post = load_post(post_id)
     thread_id = post.thread_id
     posts.delete_post(post, signed_in())
     flash(_("Your post is deleted."), "info")

@@ -1,0 +1,30 @@
+"""Load the object a URL names, or answer 404 when it is missing or hidden from the viewer."""
+
+from flask import abort
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Article, Post, Thread
+from .permissions import can_read_article
+from .viewer import viewer
+
+
+def load_article(slug: str) -> Article:
+    article = db.first_or_404(select(Article).where(Article.slug == slug))
+    if not can_read_article(viewer(), article):
+        abort(404)
+    return article
+
+
+def load_thread(thread_id: int) -> Thread:
+    thread = db.get_or_404(Thread, thread_id)
+    if not can_read_article(viewer(), thread.article):
+        abort(404)
+    return thread
+
+
+def load_post(post_id: int) -> Post:
+    post = db.get_or_404(Post, post_id)
+    if not can_read_article(viewer(), post.thread.article):
+        abort(404)
+    return post

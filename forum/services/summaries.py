@@ -1,0 +1,65 @@
+"""Debate summaries: counts, the strongest cases on each side, and the author's answers."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Article, Post, Stance, Thread
+from ..models.base import DebateFigures
+
+TOP_DISAGREEMENTS = 5
+BEST_EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Summary:
+    agree: int
+    disagree: int
+    example: int
+    strongest_agreement: Post | None
+    strongest_disagreement: Post | None
+    best_examples: list[Post]
+    answered: int
+    top_disagreements: int
+
+    @property
+    def total(self) -> int:
+        return self.agree + self.disagree + self.example
+
+
+def thread_summary(thread: Thread) -> Summary:
+    return _summary(thread, Post.thread_id == thread.id)
+
+
+def article_summary(article: Article) -> Summary:
+    return _summary(article, Post.article_id == article.id)
+
+
+def _summary(figures: DebateFigures, scope) -> Summary:
+    """Three indexed queries, whatever the size of the debate."""
+    agreements = _best(scope, Stance.AGREE, 1)
+    disagreements = _best(scope, Stance.DISAGREE, TOP_DISAGREEMENTS)
+    return Summary(
+        agree=figures.agree_count,
+        disagree=figures.disagree_count,
+        example=figures.example_count,
+        strongest_agreement=agreements[0] if agreements else None,
+        strongest_disagreement=disagreements[0] if disagreements else None,
+        best_examples=_best(scope, Stance.EXAMPLE, BEST_EXAMPLES),
+        answered=sum(post.answered_by_author for post in disagreements),
+        top_disagreements=len(disagreements),
+    )
+
+
+def _best(scope, stance: Stance, limit: int) -> list[Post]:
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(scope, Post.stance == stance, Post.deleted_at.is_(None))
+            .options(joinedload(Post.author))
+            .order_by(Post.best.desc(), Post.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,99 @@
+"""Voting: one vote per user per post, with the post's counts and rankings kept exact."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+
+from .. import ranking
+from ..errors import InvalidInput, NotAllowed, PostDeleted
+from ..extensions import db
+from ..models import Post, User, Vote, utcnow
+from .posts import check_thread_open
+
+VALUES = (-1, 0, 1)
+
+
+class SelfVote(NotAllowed):
+    default_message = _l("You cannot vote on your own post.")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A post's vote figures after a vote, and the voter's own vote (0 for none)."""
+
+    up: int
+    down: int
+    score: int
+    my_vote: int
+
+
+def cast_vote(post: Post, user: User, value: int) -> Tally:
+    """Vote a post up (1) or down (-1), or take the vote back (0)."""
+    if value not in VALUES:
+        raise InvalidInput(_l("A vote is 1 (up), -1 (down) or 0 (take it back)."), field="value")
+    if post.author_id == user.id:
+        raise SelfVote()
+    if post.is_deleted:
+        raise PostDeleted()
+    check_thread_open(post.thread)
+    post_id, user_id = post.id, user.id
+    _lock(post_id)
+    previous = db.session.scalar(
+        select(Vote).where(Vote.post_id == post_id, Vote.user_id == user_id)
+    )
+    old = previous.value if previous else 0
+    if value == 0 and previous is not None:
+        db.session.execute(delete(Vote).where(Vote.id == previous.id))
+    elif value != 0 and previous is None:
+        db.session.add(Vote(post_id=post_id, user_id=user_id, value=value))
+    elif value != 0 and old != value:
+        previous.value, previous.updated_at = value, utcnow()
+    up, down = apply_vote_change(post_id, old, value)
+    db.session.commit()
+    return Tally(up=up, down=down, score=up - down, my_vote=value)
+
+
+def _lock(post_id: int) -> None:
+    # Writing first takes the post's row lock (PostgreSQL) or the write lock (SQLite), so
+    # concurrent votes on one post queue here and each reads the vote the previous one left.
+    db.session.execute(update(Post).where(Post.id == post_id).values(up=Post.up))
+
+
+def apply_vote_change(post_id: int, old: int, new: int) -> tuple[int, int]:
+    """Move a post's counts from an old vote to a new one in SQL, then store its rankings."""
+    up_delta = (new == 1) - (old == 1)
+    down_delta = (new == -1) - (old == -1)
+    up, down = db.session.execute(
+        update(Post)
+        .where(Post.id == post_id)
+        .values(up=Post.up + up_delta, down=Post.down + down_delta)
+        .returning(Post.up, Post.down)
+    ).one()
+    store_rankings(post_id, up, down)
+    return up, down
+
+
+def store_rankings(post_id: int, up: int, down: int) -> None:
+    """Store the score and rankings that follow from a post's counts."""
+    z = current_app.config["WILSON_Z"]
+    db.session.execute(
+        update(Post)
+        .where(Post.id == post_id)
+        .values(
+            score=ranking.net_score(up, down),
+            best=ranking.wilson_lower_bound(up, down, z),
+            controversy=ranking.controversy(up, down),
+        )
+    )
+
+
+def votes_of(user: User | None, post_ids: list[int]) -> dict[int, int]:
+    """The user's votes on these posts, by post id."""
+    if user is None or not post_ids:
+        return {}
+    rows = db.session.execute(
+        select(Vote.post_id, Vote.value).where(Vote.user_id == user.id, Vote.post_id.in_(post_ids))
+    )
+    return {post_id: value for post_id, value in rows}

@@ -1,0 +1,11 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import AnyOf, InputRequired
+
+VOTE_MESSAGE = _l("A vote is 1 (up), -1 (down) or 0 (take it back).")
+
+
+class VoteForm(FlaskForm):
+    value = IntegerField(validators=[InputRequired(VOTE_MESSAGE), AnyOf([-1, 0, 1], VOTE_MESSAGE)])
+    next = HiddenField()
