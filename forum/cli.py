@@ -51,6 +51,16 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo("Demo content is already there.")
 
 
+@click.command("recount")
+def recount_command() -> None:
+    """Recompute every stored count and ranking from the votes and posts."""
+    from .services.figures import recount_all
+
+    recount_all()
+    click.echo("Counts and rankings recomputed.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(recount_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)

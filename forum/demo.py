@@ -1,6 +1,7 @@
 """Demo content: an author, a moderator, readers, two articles and a lively debate under them."""
 
 from datetime import datetime, timedelta
+from random import Random
 from typing import Any
 
 from sqlalchemy import select
@@ -9,7 +10,9 @@ from .extensions import db
 from .models import Article, Post, Role, Thread, ThreadOrigin, User, utcnow
 from .services.accounts import find_user_by_name, register
 from .services.articles import ArticleDraft, create_article
+from .services.figures import recount_all
 from .services.posts import Contribution, add_contribution, add_reply, propose_thread
+from .services.votes import cast_vote
 
 DEMO_PASSWORD = "demo-password-1"
 DEMO_EMAIL_DOMAIN = "demo.example.org"
@@ -783,8 +786,21 @@ def seed_demo() -> bool:
         return False
     users = _create_users()
     articles = [_create_article(spec, users) for spec in ARTICLES]
+    _cast_votes(users)
     _backdate(articles, users)
+    recount_all()
     return True
+
+
+def _cast_votes(users: dict[str, User]) -> None:
+    """Readers vote on each other's posts: a fixed, lopsided pattern so rankings differ."""
+    chooser = Random(2026)
+    voters = [user for name, user in users.items() if name != AUTHOR]
+    for post in db.session.scalars(select(Post).order_by(Post.id)).all():
+        appeal = chooser.random()
+        for voter in chooser.sample(voters, k=chooser.randint(0, len(voters) - 2)):
+            if voter.id != post.author_id:
+                cast_vote(post, voter, 1 if chooser.random() < 0.35 + appeal * 0.6 else -1)
 
 
 def _create_users() -> dict[str, User]:

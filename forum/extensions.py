@@ -58,6 +58,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL never corrupts the database; only a power cut can undo the
+        # very last commits. It spares an fsync on every commit.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 

@@ -5,6 +5,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from forum import create_app
@@ -117,3 +118,27 @@ def test_example_fields_work_without_javascript(browser, live_server):
     post = page.locator("article.contribution", has_text="It did not work for us.")
     assert post.get_attribute("data-stance") == "disagree"
     context.close()
+
+
+def test_voting_changes_the_score_in_place(page, live_server):
+    register(page, live_server, "browser_voter")
+    page.get_by_role("link", name="Employee advocacy is not a strategy").click()
+    page.locator(".thread-summary h3 a").first.click()
+    post = page.locator(f"#{page.locator('article.contribution').first.get_attribute('id')}")
+    votes = post.locator("form.vote-form").first
+    before = int(post.get_attribute("data-score"))
+    page.evaluate("window.stillHere = true")
+
+    votes.locator(".vote-up").click()
+    expect(votes.locator(".score")).to_have_text(str(before + 1))
+    assert votes.locator(".vote-up").get_attribute("aria-pressed") == "true"
+
+    votes.locator(".vote-down").click()
+    expect(votes.locator(".score")).to_have_text(str(before - 1))
+    assert votes.locator(".vote-up").get_attribute("aria-pressed") == "false"
+    assert votes.locator(".vote-down").get_attribute("aria-pressed") == "true"
+
+    assert page.evaluate("window.stillHere") is True, "the page was reloaded"
+    assert int(post.get_attribute("data-score")) == before - 1
+    page.reload()
+    assert int(post.get_attribute("data-score")) == before - 1

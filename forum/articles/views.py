@@ -12,19 +12,28 @@ from ..loaders import load_article
 from ..models import Article, ArticleStatus, Thread, ThreadOrigin
 from ..permissions import can_edit_article, can_write_articles
 from ..rendering import render_markdown
-from ..services import articles, posts
+from ..services import articles, posts, summaries
 from ..viewer import signed_in, viewer
 from .forms import ArticleForm, ThreadForm
 
 bp = Blueprint("articles", __name__)
 
 
+FRONT_SORTS = {
+    "new": (Article.published_at.desc(), Article.id.desc()),
+    "active": (Article.hot.desc(), Article.id.desc()),
+}
+
+
 @bp.get("/")
 def index():
+    sort = request.args.get("sort", "new")
+    if sort not in FRONT_SORTS:
+        abort(400)
     page = db.paginate(
         select(Article)
         .where(Article.status == ArticleStatus.PUBLISHED)
-        .order_by(Article.published_at.desc(), Article.id.desc()),
+        .order_by(*FRONT_SORTS[sort]),
         per_page=current_app.config["ARTICLES_PER_PAGE"],
         error_out=False,
     )
@@ -36,7 +45,7 @@ def index():
             .where(Article.author_id == user.id, Article.status == ArticleStatus.DRAFT)
             .order_by(Article.updated_at.desc())
         ).all()
-    return render_template("articles/index.html", page=page, drafts=drafts)
+    return render_template("articles/index.html", page=page, drafts=drafts, sort=sort)
 
 
 @bp.get("/articles/<slug>")
@@ -53,7 +62,8 @@ def show(slug: str):
             Thread.id,
         )
     ).all()
-    return render_template("articles/show.html", article=article, threads=threads)
+    summary = summaries.article_summary(article) if article.is_published else None
+    return render_template("articles/show.html", article=article, threads=threads, summary=summary)
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])

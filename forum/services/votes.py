@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .. import ranking
-from ..errors import InvalidInput, NotAllowed, PostDeleted
+from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
 from ..extensions import db
 from ..models import Post, User, Vote, utcnow
 from .posts import check_thread_open
@@ -17,6 +18,11 @@ VALUES = (-1, 0, 1)
 
 class SelfVote(NotAllowed):
     default_message = _l("You cannot vote on your own post.")
+
+
+class VoteConflict(ForumError):
+    status_code = 409
+    default_message = _l("Your vote crossed another one of yours. Please try again.")
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,13 @@ def cast_vote(post: Post, user: User, value: int) -> Tally:
         db.session.add(Vote(post_id=post_id, user_id=user_id, value=value))
     elif value != 0 and old != value:
         previous.value, previous.updated_at = value, utcnow()
-    up, down = apply_vote_change(post_id, old, value)
-    db.session.commit()
+    try:
+        up, down = apply_vote_change(post_id, old, value)
+        db.session.commit()
+    except IntegrityError:
+        # Only if the database lacks the row lock we rely on; the constraint still holds.
+        db.session.rollback()
+        raise VoteConflict() from None
     return Tally(up=up, down=down, score=up - down, my_vote=value)
 
 

@@ -55,6 +55,48 @@
     });
   }
 
+  // Vote without a page load; the form still works as a plain POST without this.
+  function bindVote(form) {
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (!button || button.name !== "value") return;
+      event.preventDefault();
+      var body = new FormData(form);
+      body.set("value", button.value);
+      form.classList.add("is-busy");
+      fetch(form.action, {
+        method: "POST",
+        body: body,
+        headers: { "X-CSRFToken": csrfToken(form), "Accept": "application/json" },
+        credentials: "same-origin",
+      })
+        .then(function (response) {
+          return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+        })
+        .then(function (result) {
+          if (!result.ok) { window.alert(result.data.error); return; }
+          showTally(form, result.data);
+        })
+        .catch(function () { form.submit(); })
+        .finally(function () { form.classList.remove("is-busy"); });
+    });
+  }
+
+  function showTally(form, tally) {
+    var post = form.closest("[id^=post-]");
+    post.setAttribute("data-up", tally.up);
+    post.setAttribute("data-down", tally.down);
+    post.setAttribute("data-score", tally.score);
+    form.setAttribute("data-my-vote", tally.my_vote);
+    form.querySelector(".score").textContent = tally.score;
+    var up = form.querySelector(".vote-up");
+    var down = form.querySelector(".vote-down");
+    up.setAttribute("aria-pressed", String(tally.my_vote === 1));
+    down.setAttribute("aria-pressed", String(tally.my_vote === -1));
+    up.value = tally.my_vote === 1 ? "0" : "1";
+    down.value = tally.my_vote === -1 ? "0" : "-1";
+  }
+
   function confirmButtons() {
     document.querySelectorAll("button[data-confirm]").forEach(function (button) {
       button.addEventListener("click", function (event) {
@@ -66,6 +108,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form").forEach(bindStance);
     document.querySelectorAll("textarea[data-preview]").forEach(bindPreview);
+    document.querySelectorAll("form.vote-form").forEach(bindVote);
     confirmButtons();
   });
 })();

@@ -1,0 +1,79 @@
+"""Recount every stored figure from the rows: vote counts, rankings, debate counts, hotness."""
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import aliased
+
+from .. import ranking
+from ..extensions import db
+from ..models import Article, Post, Stance, Thread, Vote
+from .votes import store_rankings
+
+STANCE_COLUMNS = {
+    Stance.AGREE: "agree_count",
+    Stance.DISAGREE: "disagree_count",
+    Stance.EXAMPLE: "example_count",
+}
+
+
+def recount_all() -> None:
+    """Make every stored figure agree with the rows (after an import, a z change or a repair)."""
+    _recount_posts()
+    _recount_debates(Thread, Post.thread_id, Thread.created_at)
+    _recount_debates(Article, Post.article_id, Article.published_at)
+    db.session.commit()
+
+
+def _votes(post_id, value: int):
+    return (
+        select(func.count()).where(Vote.post_id == post_id, Vote.value == value).scalar_subquery()
+    )
+
+
+def _recount_posts() -> None:
+    reply = aliased(Post)
+    db.session.execute(
+        update(Post).values(
+            up=_votes(Post.id, 1),
+            down=_votes(Post.id, -1),
+            reply_count=select(func.count()).where(reply.parent_id == Post.id).scalar_subquery(),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    voted = db.session.execute(select(Post.id, Post.up, Post.down).where(Post.up + Post.down > 0))
+    for post_id, up, down in voted.all():
+        store_rankings(post_id, up, down)
+    db.session.execute(
+        update(Post).where(Post.up + Post.down == 0).values(score=0, best=0.0, controversy=0.0),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _recount_debates(model, key, started) -> None:
+    """Counts per stance of listed contributions, replies, last activity and hotness."""
+
+    def count(*conditions):
+        return select(func.count()).where(key == model.id, *conditions).scalar_subquery()
+
+    listed = Post.deleted_at.is_(None)
+    values = {
+        column: count(Post.stance == stance, listed) for stance, column in STANCE_COLUMNS.items()
+    }
+    values["reply_count"] = count(Post.parent_id.is_not(None))
+    latest = select(func.max(Post.created_at)).where(key == model.id).scalar_subquery()
+    values["last_activity_at"] = func.coalesce(latest, started)
+    db.session.execute(
+        update(model).values(**values), execution_options={"synchronize_session": False}
+    )
+    rows = db.session.execute(
+        select(
+            model.id,
+            model.agree_count + model.disagree_count + model.example_count + model.reply_count,
+            model.last_activity_at,
+        )
+    )
+    for row_id, activity, last in rows.all():
+        if last is not None:
+            db.session.execute(
+                update(model).where(model.id == row_id).values(hot=ranking.hot(activity, last)),
+                execution_options={"synchronize_session": False},
+            )
