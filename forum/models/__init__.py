@@ -2,11 +2,28 @@
 
 from .article import Article, ArticleStatus, Tag, article_tags
 from .base import Base, utcnow
-from .thread import Channel, Effect, Post, PostRevision, Stance, Thread, ThreadOrigin
+from .moderation import Action, AuditEntry, Flag, FlagStatus, Reason, Setting
+from .thread import (
+    Channel,
+    Effect,
+    Post,
+    PostRevision,
+    PostStatus,
+    Stance,
+    Thread,
+    ThreadOrigin,
+)
 from .user import Role, User
 from .vote import Vote
 
 __all__ = [
+    "Action",
+    "AuditEntry",
+    "Flag",
+    "FlagStatus",
+    "PostStatus",
+    "Reason",
+    "Setting",
     "Article",
     "ArticleStatus",
     "Base",

@@ -52,6 +52,8 @@ class Article(DebateFigures, Base):
         str_enum(ArticleStatus), default=ArticleStatus.DRAFT
     )
     discussion_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Every post under the article waits for a moderator before it is shown.
+    hold_posts: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]

@@ -38,6 +38,14 @@ class Effect(enum.StrEnum):
     CHALLENGES = "challenges"
 
 
+class PostStatus(enum.StrEnum):
+    """Whether a post was let through: held posts wait for a moderator."""
+
+    PUBLISHED = "published"
+    HELD = "held"
+    REJECTED = "rejected"
+
+
 class ThreadOrigin(enum.StrEnum):
     QUESTION = "question"
     READER = "reader"
@@ -99,6 +107,12 @@ class Post(Base):
     best: Mapped[float] = mapped_column(default=0.0)
     controversy: Mapped[float] = mapped_column(default=0.0)
     answered_by_author: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[PostStatus] = mapped_column(str_enum(PostStatus), default=PostStatus.PUBLISHED)
+    # A rejected or hidden post keeps its moderator's reason (a Reason value) and note.
+    moderation_reason: Mapped[str | None] = mapped_column(String(16))
+    moderation_note: Mapped[str] = mapped_column(Text, default="")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    featured: Mapped[bool] = mapped_column(Boolean, default=False)
 
     thread: Mapped[Thread] = relationship()
     author: Mapped[User | None] = relationship()
@@ -134,6 +148,18 @@ class Post(Base):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_listed(self) -> bool:
+        """Shown to everyone and counted in the figures."""
+        return self.status == PostStatus.PUBLISHED and not self.hidden and not self.is_deleted
+
+    @classmethod
+    def listed(cls):
+        """SQL for is_listed."""
+        return (
+            (cls.status == PostStatus.PUBLISHED) & cls.hidden.is_(False) & cls.deleted_at.is_(None)
+        )
 
     def __repr__(self) -> str:
         return f"<Post {self.id} in thread {self.thread_id}>"

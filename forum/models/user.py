@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String, Text
+from sqlalchemy import Boolean, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from .base import Base, str_enum, utcnow
@@ -32,6 +32,10 @@ class User(UserMixin, Base):
     links: Mapped[str] = mapped_column(Text, default="")
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    suspended_until: Mapped[datetime | None]
+    banned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why the user was suspended or banned, shown to them.
+    sanction_reason: Mapped[str] = mapped_column(Text, default="")
 
     @validates("username")
     def _keep_key(self, _key: str, username: str) -> str:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import select
 
+from .. import ranking
 from ..errors import InvalidInput, NotAllowed
 from ..extensions import db
 from ..models import Article, ArticleStatus, Tag, Thread, ThreadOrigin, User, utcnow
@@ -89,7 +90,8 @@ def _apply(article: Article, draft: ArticleDraft, publish: bool) -> None:
     if publish:
         if not article.is_published:
             article.status = ArticleStatus.PUBLISHED
-            article.published_at = article.updated_at
+            article.published_at = article.last_activity_at = article.updated_at
+            article.hot = ranking.hot(0, article.published_at)
         _open_question_threads(article, questions)
 
 

@@ -5,14 +5,48 @@ from sqlalchemy.orm import aliased
 
 from .. import ranking
 from ..extensions import db
-from ..models import Article, Post, Stance, Thread, Vote
+from ..models import Article, Post, PostStatus, Stance, Thread, Vote, utcnow
 from .votes import store_rankings
+
+ACTIVITY = ("agree_count", "disagree_count", "example_count", "reply_count")
 
 STANCE_COLUMNS = {
     Stance.AGREE: "agree_count",
     Stance.DISAGREE: "disagree_count",
     Stance.EXAMPLE: "example_count",
 }
+
+
+def adjust(thread: Thread, deltas: dict[str, int], *, touch: bool = False) -> None:
+    """Add to the stored figures of a thread and its article in SQL, safe under concurrency."""
+    now = utcnow()
+    for model, key in ((Thread, thread.id), (Article, thread.article_id)):
+        values = {name: getattr(model, name) + delta for name, delta in deltas.items()}
+        if touch:
+            values["last_activity_at"] = now
+        figures = db.session.execute(
+            update(model)
+            .where(model.id == key)
+            .values(**values)
+            .returning(*(getattr(model, name) for name in ACTIVITY), model.last_activity_at)
+        ).one()
+        activity, last = sum(figures[:-1]), figures[-1] or now
+        db.session.execute(
+            update(model).where(model.id == key).values(hot=ranking.hot(activity, last))
+        )
+
+
+def count_post(post: Post, sign: int, *, touch: bool = False) -> None:
+    """Count a post that became listed (+1) or stop counting one that left the list (-1)."""
+    if post.is_reply:
+        adjust(post.thread, {"reply_count": sign}, touch=touch)
+        db.session.execute(
+            update(Post)
+            .where(Post.id == post.parent_id)
+            .values(reply_count=Post.reply_count + sign)
+        )
+    else:
+        adjust(post.thread, {STANCE_COLUMNS[post.stance]: sign}, touch=touch)
 
 
 def recount_all() -> None:
@@ -35,7 +69,13 @@ def _recount_posts() -> None:
         update(Post).values(
             up=_votes(Post.id, 1),
             down=_votes(Post.id, -1),
-            reply_count=select(func.count()).where(reply.parent_id == Post.id).scalar_subquery(),
+            reply_count=select(func.count())
+            .where(
+                reply.parent_id == Post.id,
+                reply.status == PostStatus.PUBLISHED,
+                reply.hidden.is_(False),
+            )
+            .scalar_subquery(),
         ),
         execution_options={"synchronize_session": False},
     )
@@ -54,11 +94,11 @@ def _recount_debates(model, key, started) -> None:
     def count(*conditions):
         return select(func.count()).where(key == model.id, *conditions).scalar_subquery()
 
-    listed = Post.deleted_at.is_(None)
+    listed = Post.listed()
     values = {
         column: count(Post.stance == stance, listed) for stance, column in STANCE_COLUMNS.items()
     }
-    values["reply_count"] = count(Post.parent_id.is_not(None))
+    values["reply_count"] = count(Post.parent_id.is_not(None), listed)
     latest = select(func.max(Post.created_at)).where(key == model.id).scalar_subquery()
     values["last_activity_at"] = func.coalesce(latest, started)
     db.session.execute(

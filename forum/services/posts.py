@@ -6,10 +6,9 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 
-from .. import ranking
-from ..errors import DiscussionClosed, InvalidInput, NotAllowed, PostDeleted, ThreadLocked
+from ..errors import InvalidInput, NotAllowed, PostDeleted
 from ..extensions import db
 from ..models import (
     Article,
@@ -17,6 +16,7 @@ from ..models import (
     Effect,
     Post,
     PostRevision,
+    PostStatus,
     Stance,
     Thread,
     ThreadOrigin,
@@ -25,20 +25,15 @@ from ..models import (
 )
 from ..permissions import can_delete_post
 from ..rendering import render_markdown
+from .figures import count_post
+from .rules import check_article_open, check_may_write, check_thread_open
+from .screening import screen
 
 MAX_BODY_LENGTH = 20_000
 
 NEED_STANCE = _l("Choose whether you agree, disagree or give an example.")
 NEED_CHANNEL = _l("Choose the channel the example used.")
 NEED_EFFECT = _l("Say whether the example supports or challenges the article.")
-
-ACTIVITY = ("agree_count", "disagree_count", "example_count", "reply_count")
-
-STANCE_COUNTERS = {
-    Stance.AGREE: "agree_count",
-    Stance.DISAGREE: "disagree_count",
-    Stance.EXAMPLE: "example_count",
-}
 
 
 @dataclass(frozen=True)
@@ -55,6 +50,7 @@ class Contribution:
 
 def propose_thread(article: Article, user: User, title: str, description: str = "") -> Thread:
     """Open a reader's thread under a published article with an open discussion."""
+    check_may_write(user)
     check_article_open(article)
     title = " ".join(title.split())
     if not title:
@@ -76,11 +72,15 @@ def propose_thread(article: Article, user: User, title: str, description: str = 
 
 def add_contribution(thread: Thread, user: User, contribution: Contribution) -> Post:
     """Post an agreement, disagreement or example in an open thread."""
+    check_may_write(user)
     check_thread_open(thread)
-    post = Post(thread=thread, author=user, **_clean_contribution(contribution))
+    fields = _clean_contribution(contribution)
+    status = screen(user, thread.article, _screened_text(fields))
+    post = Post(thread=thread, author=user, status=status, **fields)
     db.session.add(post)
     db.session.flush()
-    _count(thread, {STANCE_COUNTERS[post.stance]: 1}, touch=True)
+    if post.is_listed:
+        count_post(post, 1, touch=True)
     db.session.commit()
     return post
 
@@ -89,18 +89,20 @@ def add_reply(parent: Post, user: User, body: str) -> Post:
     """Answer a contribution; answering a reply answers the contribution it sits under."""
     if parent.parent is not None:
         parent = parent.parent
-    if parent.is_deleted:
-        raise PostDeleted()
+    if not parent.is_listed:
+        raise PostDeleted(_l("That post is not open for replies."))
+    check_may_write(user)
     thread = parent.thread
     check_thread_open(thread)
-    reply = Post(thread=thread, author=user, parent=parent, **_clean_body(body))
+    fields = _clean_body(body)
+    status = screen(user, thread.article, fields["body"])
+    reply = Post(thread=thread, author=user, parent=parent, status=status, **fields)
     db.session.add(reply)
+    db.session.flush()
     if user.id == thread.article.author_id:
         parent.answered_by_author = True
-    db.session.execute(
-        update(Post).where(Post.id == parent.id).values(reply_count=Post.reply_count + 1)
-    )
-    _count(thread, {"reply_count": 1}, touch=True)
+    if reply.is_listed:
+        count_post(reply, 1, touch=True)
     db.session.commit()
     return reply
 
@@ -111,8 +113,10 @@ def edit_post(post: Post, user: User, change: Contribution) -> Post:
         raise NotAllowed(_l("You can only edit your own posts."))
     if post.is_deleted:
         raise PostDeleted()
+    check_may_write(user)
     check_thread_open(post.thread)
     fields = _clean_body(change.body) if post.is_reply else _clean_contribution(change)
+    held = screen(user, post.thread.article, _screened_text(fields), is_new=False)
     post.revisions.append(
         PostRevision(
             body=post.body,
@@ -124,12 +128,15 @@ def edit_post(post: Post, user: User, change: Contribution) -> Post:
             written_at=post.edited_at or post.created_at,
         )
     )
-    if not post.is_reply and fields["stance"] != post.stance:
-        _count(
-            post.thread, {STANCE_COUNTERS[post.stance]: -1, STANCE_COUNTERS[fields["stance"]]: 1}
-        )
+    was_listed = post.is_listed
+    if was_listed:
+        count_post(post, -1)
     for name, value in fields.items():
         setattr(post, name, value)
+    if held == PostStatus.HELD and post.status == PostStatus.PUBLISHED:
+        post.status = PostStatus.HELD
+    if post.is_listed:
+        count_post(post, 1)
     post.edited_at = utcnow()
     db.session.commit()
     return post
@@ -139,16 +146,16 @@ def delete_post(post: Post, user: User) -> None:
     """Remove a post; a contribution with replies leaves a placeholder so they keep their place."""
     if not can_delete_post(user, post):
         raise NotAllowed(_l("You can only delete your own posts."))
+    if post.is_listed:
+        count_post(post, -1)
     if post.is_reply:
         _delete_reply(post)
     elif _has_replies(post):
-        _count(post.thread, {STANCE_COUNTERS[post.stance]: -1})
         post.deleted_at = utcnow()
         post.body, post.body_html = "", Markup()
         post.organisation = post.channel = post.source_url = post.effect = None
         post.revisions.clear()
     else:
-        _count(post.thread, {STANCE_COUNTERS[post.stance]: -1})
         db.session.delete(post)
     db.session.commit()
 
@@ -162,10 +169,6 @@ def _delete_reply(reply: Post) -> None:
     thread = reply.thread
     db.session.delete(reply)
     db.session.flush()
-    _count(thread, {"reply_count": -1})
-    db.session.execute(
-        update(Post).where(Post.id == parent.id).values(reply_count=Post.reply_count - 1)
-    )
     db.session.refresh(parent)
     if parent.is_deleted and not _has_replies(parent):
         db.session.delete(parent)
@@ -175,6 +178,10 @@ def _delete_reply(reply: Post) -> None:
             exists().where(Post.parent_id == parent.id, Post.author_id == thread.article.author_id)
         )
     )
+
+
+def _screened_text(fields: dict) -> str:
+    return "\n".join(str(fields.get(name) or "") for name in ("body", "organisation"))
 
 
 def _clean_body(body: str) -> dict:
@@ -221,35 +228,3 @@ def _choice(enum: type[StrEnum], value: str, field: str, message: str) -> StrEnu
 def _is_web_address(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
-
-
-def check_article_open(article: Article) -> None:
-    if not article.is_published:
-        raise NotAllowed(_l("This article is not published."))
-    if not article.discussion_open:
-        raise DiscussionClosed()
-
-
-def check_thread_open(thread: Thread) -> None:
-    check_article_open(thread.article)
-    if thread.locked:
-        raise ThreadLocked()
-
-
-def _count(thread: Thread, deltas: dict[str, int], *, touch: bool = False) -> None:
-    """Add to the stored figures of a thread and its article in SQL, safe under concurrency."""
-    now = utcnow()
-    for model, key in ((Thread, thread.id), (Article, thread.article_id)):
-        values = {name: getattr(model, name) + delta for name, delta in deltas.items()}
-        if touch:
-            values["last_activity_at"] = now
-        figures = db.session.execute(
-            update(model)
-            .where(model.id == key)
-            .values(**values)
-            .returning(*(getattr(model, name) for name in ACTIVITY), model.last_activity_at)
-        ).one()
-        activity, last = sum(figures[:-1]), figures[-1] or now
-        db.session.execute(
-            update(model).where(model.id == key).values(hot=ranking.hot(activity, last))
-        )

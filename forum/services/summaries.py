@@ -57,7 +57,7 @@ def _best(scope, stance: Stance, limit: int) -> list[Post]:
     return list(
         db.session.scalars(
             select(Post)
-            .where(scope, Post.stance == stance, Post.deleted_at.is_(None))
+            .where(scope, Post.stance == stance, Post.listed())
             .options(joinedload(Post.author))
             .order_by(Post.best.desc(), Post.id)
             .limit(limit)

@@ -11,7 +11,7 @@ from .. import ranking
 from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
 from ..extensions import db
 from ..models import Post, User, Vote, utcnow
-from .posts import check_thread_open
+from .rules import check_may_write, check_thread_open
 
 VALUES = (-1, 0, 1)
 
@@ -43,6 +43,9 @@ def cast_vote(post: Post, user: User, value: int) -> Tally:
         raise SelfVote()
     if post.is_deleted:
         raise PostDeleted()
+    if not post.is_listed:
+        raise PostDeleted(_l("That post cannot take votes."))
+    check_may_write(user)
     check_thread_open(post.thread)
     post_id, user_id = post.id, user.id
     _lock(post_id)

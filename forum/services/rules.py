@@ -1,0 +1,44 @@
+"""Checks shared by every write: is the discussion open, and may this user write at all."""
+
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+
+from ..errors import DiscussionClosed, NotAllowed, ThreadLocked
+from ..models import Article, Thread, User, utcnow
+
+
+class Suspended(NotAllowed):
+    default_message = _l("Your account is suspended.")
+
+
+class Banned(NotAllowed):
+    default_message = _l("Your account is banned.")
+
+
+def is_suspended(user: User) -> bool:
+    return user.suspended_until is not None and user.suspended_until > utcnow()
+
+
+def check_may_write(user: User) -> None:
+    """Banned and suspended users may read, but not post, reply, vote or flag."""
+    reason = user.sanction_reason or _l("no reason given")
+    if user.banned:
+        raise Banned(_l("Your account is banned: %(reason)s", reason=reason))
+    if is_suspended(user):
+        until = format_datetime(user.suspended_until, "short")
+        raise Suspended(
+            _l("Your account is suspended until %(until)s: %(reason)s", until=until, reason=reason)
+        )
+
+
+def check_article_open(article: Article) -> None:
+    if not article.is_published:
+        raise NotAllowed(_l("This article is not published."))
+    if not article.discussion_open:
+        raise DiscussionClosed()
+
+
+def check_thread_open(thread: Thread) -> None:
+    check_article_open(thread.article)
+    if thread.locked:
+        raise ThreadLocked()

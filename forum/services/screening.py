@@ -1,0 +1,47 @@
+"""Screening new posts: blocked words are refused, watched words and new accounts are held."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..errors import InvalidInput
+from ..extensions import db
+from ..models import Article, Post, PostStatus, User
+from ..permissions import can_moderate
+from .settings import load_settings
+
+
+def first_match(words: list[str], text: str) -> str | None:
+    """The first listed word or phrase that occurs in the text as a whole word, any case."""
+    for word in words:
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags=re.IGNORECASE):
+            return word
+    return None
+
+
+def screen(user: User, article: Article, text: str, *, is_new: bool = True) -> PostStatus:
+    """Refuse blocked words; say whether the post waits for a moderator or is shown at once."""
+    settings = load_settings()
+    if word := first_match(settings.blocked, text):
+        raise InvalidInput(
+            _l("“%(word)s” is not allowed here. Please rephrase your post.", word=word),
+            field="body",
+        )
+    if can_moderate(user) or user.id == article.author_id:
+        return PostStatus.PUBLISHED
+    if article.hold_posts and is_new:
+        return PostStatus.HELD
+    if is_new and settings.hold_first and _published_posts(user) < settings.hold_first:
+        return PostStatus.HELD
+    if first_match(settings.watched, text):
+        return PostStatus.HELD
+    return PostStatus.PUBLISHED
+
+
+def _published_posts(user: User) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Post)
+        .where(Post.author_id == user.id, Post.status == PostStatus.PUBLISHED)
+    )
