@@ -60,7 +60,34 @@ def recount_command() -> None:
     click.echo("Counts and rankings recomputed.")
 
 
+@click.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def export_command(path: str) -> None:
+    """Write every user, article, thread, post, vote, flag and audit entry to a JSON file."""
+    from .services.transfer import export_data
+
+    with open(path, "w", encoding="utf-8") as out:
+        counts = export_data(out)
+    click.echo(f"Exported {sum(counts.values())} rows to {path}.")
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_command(path: str) -> None:
+    """Load a JSON export into an empty, migrated database."""
+    from .services.transfer import NotEmpty, import_data
+
+    try:
+        with open(path, encoding="utf-8") as source:
+            counts = import_data(source)
+    except (NotEmpty, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Imported {sum(counts.values())} rows from {path}.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
     app.cli.add_command(recount_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)

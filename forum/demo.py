@@ -11,6 +11,7 @@ from .models import Article, Post, Role, Thread, ThreadOrigin, User, utcnow
 from .services.accounts import find_user_by_name, register
 from .services.articles import ArticleDraft, create_article
 from .services.figures import recount_all
+from .services.moderation import flag_post, hide_post, set_featured
 from .services.posts import Contribution, add_contribution, add_reply, propose_thread
 from .services.votes import cast_vote
 
@@ -18,6 +19,7 @@ DEMO_PASSWORD = "demo-password-1"
 DEMO_EMAIL_DOMAIN = "demo.example.org"
 
 AUTHOR = "line_kjaer"
+MODERATOR = "mod_jonas"
 AUTHOR_PROFILE = {
     "display_name": "Line Kjær",
     "bio": (
@@ -787,9 +789,25 @@ def seed_demo() -> bool:
     users = _create_users()
     articles = [_create_article(spec, users) for spec in ARTICLES]
     _cast_votes(users)
+    _moderate(users)
     _backdate(articles, users)
     recount_all()
     return True
+
+
+def _moderate(users: dict[str, User]) -> None:
+    """The moderator's marks: an editor's pick per article, one hidden post and a flag."""
+    moderator = users[MODERATOR]
+    contributions = db.session.scalars(
+        select(Post).where(Post.parent_id.is_(None)).order_by(Post.best.desc())
+    ).all()
+    for article_id in sorted({post.article_id for post in contributions}):
+        pick = next(post for post in contributions if post.article_id == article_id)
+        set_featured(pick, moderator, True)
+    weakest = contributions[-1]
+    reader = next(user for user in users.values() if user.id != weakest.author_id)
+    flag_post(weakest, reader, "off_topic", "Handler ikke om spørgsmålet.")
+    hide_post(contributions[-2], moderator, "off_topic", "")
 
 
 def _cast_votes(users: dict[str, User]) -> None:

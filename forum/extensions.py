@@ -34,7 +34,9 @@ CONTENT_SECURITY_POLICY = {
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The session's user, unless the account has since been banned (which logs it out)."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return None if user is None or user.banned else user
 
 
 def select_locale() -> str | None:

@@ -52,6 +52,13 @@ def can_vote(user: User | None, post: Post) -> bool:
     return (
         user is not None
         and post.author_id != user.id
-        and not post.is_deleted
+        and post.is_listed
         and can_post_in(user, post.thread)
     )
+
+
+def can_see_text(user: User | None, post: Post) -> bool:
+    """A hidden post's text is for its author and the moderators only."""
+    if not post.hidden:
+        return True
+    return user is not None and (user.id == post.author_id or can_moderate(user))

@@ -25,6 +25,7 @@ def _ago(value: datetime | None) -> str:
 def _template_globals() -> dict:
     return {
         "viewer": viewer(),
+        "now": utcnow(),
         "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
         "site_name": current_app.config["SITE_NAME"],
     }

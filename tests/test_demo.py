@@ -120,13 +120,15 @@ def test_there_are_replies_by_readers_and_the_moderator(demo):
 def test_stored_figures_match_the_posts(demo):
     for thread in db.session.scalars(select(Thread)):
         posts = db.session.scalars(select(Post).where(Post.thread_id == thread.id)).all()
-        stances = [post.stance for post in posts]
+        stances = [post.stance for post in posts if post.is_listed]
         assert thread.agree_count == stances.count(Stance.AGREE)
         assert thread.disagree_count == stances.count(Stance.DISAGREE)
         assert thread.example_count == stances.count(Stance.EXAMPLE)
         assert thread.reply_count == stances.count(None)
         for post in posts:
-            assert post.reply_count == sum(reply.parent_id == post.id for reply in posts)
+            assert post.reply_count == sum(
+                reply.parent_id == post.id and reply.is_listed for reply in posts
+            )
     for article in db.session.scalars(select(Article)):
         threads = db.session.scalars(select(Thread).where(Thread.article_id == article.id)).all()
         sums = [sum(getattr(thread, name) for thread in threads) for name in FIGURES]

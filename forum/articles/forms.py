@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -43,6 +43,9 @@ class ArticleForm(FlaskForm):
         validators=[Optional(), Length(max=400, message=_l("At most 400 characters."))],
         description=_l("Separated by commas."),
     )
+    hold_posts = BooleanField(
+        _l("Hold every post under this article until a moderator approves it")
+    )
     save = SubmitField(_l("Save"))
     preview = SubmitField(_l("Preview"))
     publish = SubmitField(_l("Publish"))
@@ -55,6 +58,7 @@ class ArticleForm(FlaskForm):
             questions=self.questions.data or "",
             language=self.language.data or "",
             tags=self.tags.data or "",
+            hold_posts=bool(self.hold_posts.data),
         )
 
 

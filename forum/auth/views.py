@@ -43,11 +43,16 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.username.data, form.password.data)
-        if user is not None:
+        if user is not None and user.banned:
+            form.form_errors.append(
+                _("This account is banned: %(reason)s", reason=user.sanction_reason)
+            )
+        elif user is not None:
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(local_next(url_for("articles.index")))
-        form.password.errors.append(_("Wrong username, e-mail address or password."))
+        else:
+            form.password.errors.append(_("Wrong username, e-mail address or password."))
     return render_template("auth/login.html", form=form), status_for(form)
 
 

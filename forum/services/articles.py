@@ -31,6 +31,7 @@ class ArticleDraft:
     questions: str
     language: str
     tags: str
+    hold_posts: bool = False
 
 
 def make_slug(text: str, max_length: int = 80) -> str:
@@ -85,6 +86,7 @@ def _apply(article: Article, draft: ArticleDraft, publish: bool) -> None:
     article.body_html = render_markdown(draft.body)
     article.questions = "\n".join(questions)
     article.language = draft.language
+    article.hold_posts = draft.hold_posts
     article.tags = [_tag(name) for name in tag_names]
     article.updated_at = utcnow()
     if publish:

@@ -1,12 +1,13 @@
 """Debate summaries: counts, the strongest cases on each side, and the author's answers."""
 
+from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Article, Post, Stance, Thread
+from ..models import Article, Post, PostStatus, Stance, Thread
 from ..models.base import DebateFigures
 
 TOP_DISAGREEMENTS = 5
@@ -61,5 +62,55 @@ def _best(scope, stance: Stance, limit: int) -> list[Post]:
             .options(joinedload(Post.author))
             .order_by(Post.best.desc(), Post.id)
             .limit(limit)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ModerationTally:
+    """How many posts under an article moderators hid or rejected, without their content."""
+
+    hidden: int
+    rejected: int
+    by_stance: dict[str, int]
+    by_reason: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return self.hidden + self.rejected
+
+
+def moderation_tally(article: Article) -> ModerationTally:
+    """One grouped query over the article's hidden and rejected posts."""
+    rows = db.session.execute(
+        select(Post.stance, Post.moderation_reason, Post.hidden, func.count())
+        .where(
+            Post.article_id == article.id,
+            or_(Post.hidden.is_(True), Post.status == PostStatus.REJECTED),
+        )
+        .group_by(Post.stance, Post.moderation_reason, Post.hidden)
+    ).all()
+    by_stance: Counter[str] = Counter()
+    by_reason: Counter[str] = Counter()
+    hidden = rejected = 0
+    for stance, reason, is_hidden, count in rows:
+        by_stance[stance or "reply"] += count
+        by_reason[reason or "other"] += count
+        if is_hidden:
+            hidden += count
+        else:
+            rejected += count
+    return ModerationTally(hidden, rejected, dict(by_stance), dict(by_reason))
+
+
+def featured_posts(article: Article) -> list[Post]:
+    """The editor's picks under an article, best first."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(Post.article_id == article.id, Post.featured.is_(True), Post.listed())
+            .options(joinedload(Post.author), joinedload(Post.thread))
+            .order_by(Post.best.desc())
+            .limit(10)
         )
     )

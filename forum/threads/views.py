@@ -5,17 +5,18 @@ from collections import defaultdict
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..errors import InvalidInput
 from ..extensions import db
 from ..forms import attach_error, status_for
 from ..loaders import load_post, load_thread
-from ..models import Post, Stance, Thread
-from ..permissions import can_edit_post
+from ..models import Post, PostStatus, Stance, Thread, User
+from ..permissions import can_edit_post, can_moderate
+from ..redirects import local_next
 from ..rendering import render_markdown
-from ..services import posts, summaries, votes
+from ..services import moderation, posts, summaries, votes
 from ..services.posts import Contribution
 from ..viewer import signed_in, viewer
 from .forms import ContributionForm, ReplyForm
@@ -59,7 +60,9 @@ def _render_thread(
 ):
     """The thread page in a fixed number of queries, whatever the number of posts."""
     sort, stance, per_page = _listing()
-    query = select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+    query = select(Post).where(
+        Post.thread_id == thread.id, Post.parent_id.is_(None), _shown_to(viewer())
+    )
     if stance:
         query = query.where(Post.stance == stance)
     page = db.paginate(
@@ -67,7 +70,7 @@ def _render_thread(
         per_page=per_page,
         error_out=False,
     )
-    replies = _replies_to(page.items)
+    replies = _replies_to(page.items, viewer())
     shown = [post.id for post in page.items] + [r.id for rs in replies.values() for r in rs]
     form = form or ContributionForm()
     status = max(status_for(form), status_for(reply_form) if reply_form else 200)
@@ -78,6 +81,7 @@ def _render_thread(
         page=page,
         replies=replies,
         my_votes=votes.votes_of(viewer(), shown),
+        flagged=moderation.flagged_by(viewer(), shown),
         summary=summaries.thread_summary(thread),
         shown=set(shown),
         sort=sort,
@@ -89,13 +93,22 @@ def _render_thread(
     ), status
 
 
-def _replies_to(contributions: list[Post]) -> dict[int, list[Post]]:
+def _shown_to(user: User | None):
+    """Moderators see every post; others the published ones and their own held or rejected."""
+    if can_moderate(user):
+        return true()
+    if user is None:
+        return Post.status == PostStatus.PUBLISHED
+    return or_(Post.status == PostStatus.PUBLISHED, Post.author_id == user.id)
+
+
+def _replies_to(contributions: list[Post], user: User | None) -> dict[int, list[Post]]:
     """The replies under these contributions, oldest first, in one query."""
     replies: dict[int, list[Post]] = defaultdict(list)
     if contributions:
         for reply in db.session.scalars(
             select(Post)
-            .where(Post.parent_id.in_([post.id for post in contributions]))
+            .where(Post.parent_id.in_([post.id for post in contributions]), _shown_to(user))
             .options(joinedload(Post.author))
             .order_by(Post.created_at, Post.id)
         ):
@@ -131,7 +144,7 @@ def reply(post_id: int):
             attach_error(form, error)
         else:
             flash(_("Your reply is posted."), "success")
-            return redirect(url_for("threads.permalink", post_id=post.id))
+            return redirect(local_next(url_for("threads.permalink", post_id=post.id)))
     return _render_thread(parent.thread, reply_form=form, reply_to=parent.parent_id or parent.id)
 
 

@@ -27,7 +27,7 @@ def profile(username: str):
         .join(Thread.article)
         .where(
             Post.author_id == user.id,
-            Post.deleted_at.is_(None),
+            Post.listed(),
             Article.status == ArticleStatus.PUBLISHED,
         )
         .options(selectinload(Post.thread))

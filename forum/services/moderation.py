@@ -1,0 +1,252 @@
+"""Moderators' actions on posts, threads, articles and users; each one is on the audit log."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from ..errors import InvalidInput, NotAllowed
+from ..extensions import db
+from ..models import (
+    Action,
+    Article,
+    Flag,
+    FlagStatus,
+    Post,
+    PostStatus,
+    Reason,
+    Role,
+    Thread,
+    User,
+    utcnow,
+)
+from ..permissions import can_moderate
+from .audit import record
+from .figures import count_post
+from .rules import check_may_write
+
+NOTE_LIMIT = 500
+
+
+def _require_moderator(actor: User) -> None:
+    if not can_moderate(actor):
+        raise NotAllowed(_l("Only moderators can do that."))
+
+
+def _reason(reason: str, note: str) -> tuple[Reason, str]:
+    try:
+        code = Reason(reason)
+    except ValueError:
+        raise InvalidInput(_l("Choose a reason."), field="reason") from None
+    note = note.strip()
+    if code == Reason.OTHER and not note:
+        raise InvalidInput(_l("Say what the problem is."), field="note")
+    if len(note) > NOTE_LIMIT:
+        raise InvalidInput(_l("At most 500 characters."), field="note")
+    return code, note
+
+
+def _audit_text(code: Reason, note: str) -> str:
+    return f"{code.value}: {note}" if note else code.value
+
+
+def flag_post(post: Post, user: User, reason: str, details: str = "") -> Flag:
+    """A reader reports a post to the moderators; one open flag per reader per post."""
+    check_may_write(user)
+    if post.author_id == user.id:
+        raise NotAllowed(_l("You cannot flag your own post."))
+    if not post.is_listed:
+        raise NotAllowed(_l("That post is not shown, so there is nothing to flag."))
+    code, details = _reason(reason, details)
+    if has_open_flag(post, user):
+        raise InvalidInput(_l("You have already flagged this post."), field="reason")
+    flag = Flag(post=post, user=user, reason=code, details=details)
+    db.session.add(flag)
+    db.session.commit()
+    return flag
+
+
+def has_open_flag(post: Post, user: User) -> bool:
+    return (
+        db.session.scalar(
+            select(Flag.id).where(
+                Flag.post_id == post.id, Flag.user_id == user.id, Flag.status == FlagStatus.OPEN
+            )
+        )
+        is not None
+    )
+
+
+def flagged_by(user: User | None, post_ids: list[int]) -> set[int]:
+    """Which of these posts the user has an open flag on."""
+    if user is None or not post_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Flag.post_id).where(
+                Flag.user_id == user.id,
+                Flag.post_id.in_(post_ids),
+                Flag.status == FlagStatus.OPEN,
+            )
+        )
+    )
+
+
+def _close_flags(post: Post, actor: User, status: FlagStatus) -> None:
+    db.session.execute(
+        update(Flag)
+        .where(Flag.post_id == post.id, Flag.status == FlagStatus.OPEN)
+        .values(status=status, closed_at=utcnow(), closed_by_id=actor.id)
+    )
+
+
+def hide_post(post: Post, actor: User, reason: str, note: str = "") -> None:
+    """Replace a post by "Hidden by a moderator: reason" for everyone but its author."""
+    _require_moderator(actor)
+    code, note = _reason(reason, note)
+    if post.hidden:
+        raise InvalidInput(_l("That post is already hidden."), field="reason")
+    if post.is_listed:
+        count_post(post, -1)
+    post.hidden, post.moderation_reason, post.moderation_note = True, code.value, note
+    _close_flags(post, actor, FlagStatus.RESOLVED)
+    record(actor, Action.HIDE, post=post, reason=_audit_text(code, note))
+    db.session.commit()
+
+
+def restore_post(post: Post, actor: User) -> None:
+    _require_moderator(actor)
+    if not post.hidden:
+        raise InvalidInput(_l("That post is not hidden."))
+    post.hidden = False
+    if post.is_listed:
+        count_post(post, 1)
+    record(actor, Action.RESTORE, post=post)
+    db.session.commit()
+
+
+def set_featured(post: Post, actor: User, featured: bool) -> None:
+    """Mark a post as an editor's pick, or take the mark away."""
+    _require_moderator(actor)
+    if featured and not post.is_listed:
+        raise InvalidInput(_l("Only a post that readers can see can be featured."))
+    post.featured = featured
+    record(actor, Action.FEATURE if featured else Action.UNFEATURE, post=post)
+    db.session.commit()
+
+
+def approve_post(post: Post, actor: User) -> None:
+    _require_moderator(actor)
+    if post.status != PostStatus.HELD:
+        raise InvalidInput(_l("That post is not waiting for a moderator."))
+    post.status = PostStatus.PUBLISHED
+    if post.is_listed:
+        count_post(post, 1, touch=True)
+        if post.is_reply and post.author_id == post.thread.article.author_id:
+            post.parent.answered_by_author = True
+    record(actor, Action.APPROVE, post=post)
+    db.session.commit()
+
+
+def reject_post(post: Post, actor: User, reason: str, note: str = "") -> None:
+    """Turn down a held post; its author is shown the reason."""
+    _require_moderator(actor)
+    code, note = _reason(reason, note)
+    if post.status != PostStatus.HELD:
+        raise InvalidInput(_l("That post is not waiting for a moderator."))
+    post.status, post.moderation_reason, post.moderation_note = (
+        PostStatus.REJECTED,
+        code.value,
+        note,
+    )
+    _close_flags(post, actor, FlagStatus.RESOLVED)
+    record(actor, Action.REJECT, post=post, reason=_audit_text(code, note))
+    db.session.commit()
+
+
+def dismiss_flag(flag: Flag, actor: User) -> None:
+    """The flag was not a problem: close it without touching the post."""
+    _require_moderator(actor)
+    if flag.status != FlagStatus.OPEN:
+        raise InvalidInput(_l("That flag is already closed."))
+    flag.status, flag.closed_at, flag.closed_by_id = FlagStatus.DISMISSED, utcnow(), actor.id
+    record(actor, Action.DISMISS_FLAG, post=flag.post, reason=flag.reason.value)
+    db.session.commit()
+
+
+def set_thread_state(thread: Thread, actor: User, action: Action) -> None:
+    """Pin, unpin, lock or unlock a thread."""
+    _require_moderator(actor)
+    if action in (Action.PIN, Action.UNPIN):
+        thread.pinned = action == Action.PIN
+    elif action in (Action.LOCK, Action.UNLOCK):
+        thread.locked = action == Action.LOCK
+    else:
+        raise ValueError(action)
+    record(actor, action, thread=thread)
+    db.session.commit()
+
+
+def set_discussion_open(article: Article, actor: User, is_open: bool) -> None:
+    _require_moderator(actor)
+    article.discussion_open = is_open
+    record(actor, Action.REOPEN if is_open else Action.CLOSE, article=article)
+    db.session.commit()
+
+
+def _check_sanction(user: User, actor: User, reason: str) -> str:
+    _require_moderator(actor)
+    if user.id == actor.id:
+        raise NotAllowed(_l("You cannot sanction yourself."))
+    if can_moderate(user) and actor.role != Role.ADMIN:
+        raise NotAllowed(_l("Only an administrator can sanction a moderator."))
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_l("Give the reason the user will be shown."), field="reason")
+    if len(reason) > NOTE_LIMIT:
+        raise InvalidInput(_l("At most 500 characters."), field="reason")
+    return reason
+
+
+def suspend_user(user: User, actor: User, until: datetime, reason: str) -> None:
+    """Until the given time the user can read but not post, reply, vote or flag."""
+    reason = _check_sanction(user, actor, reason)
+    if until <= utcnow():
+        raise InvalidInput(_l("Choose a time in the future."), field="until")
+    user.suspended_until, user.sanction_reason = until, reason
+    record(
+        actor, Action.SUSPEND, target_user=user, reason=f"until {until:%Y-%m-%d %H:%M}: {reason}"
+    )
+    db.session.commit()
+
+
+def ban_user(user: User, actor: User, reason: str) -> None:
+    reason = _check_sanction(user, actor, reason)
+    user.banned, user.sanction_reason = True, reason
+    record(actor, Action.BAN, target_user=user, reason=reason)
+    db.session.commit()
+
+
+def unban_user(user: User, actor: User, reason: str = "") -> None:
+    """Lift a ban and any suspension."""
+    _require_moderator(actor)
+    if not user.banned and user.suspended_until is None:
+        raise InvalidInput(_l("That user is neither banned nor suspended."))
+    user.banned, user.suspended_until, user.sanction_reason = False, None, ""
+    record(actor, Action.UNBAN, target_user=user, reason=reason.strip())
+    db.session.commit()
+
+
+def change_role(user: User, actor: User, role: str) -> None:
+    """An administrator gives a user another role."""
+    if actor.role != Role.ADMIN:
+        raise NotAllowed(_l("Only administrators can change roles."))
+    try:
+        new = Role(role)
+    except ValueError:
+        raise InvalidInput(_l("Choose a role."), field="role") from None
+    if user.id == actor.id and new != Role.ADMIN:
+        raise NotAllowed(_l("You cannot take away your own administrator role."))
+    old, user.role = user.role, new
+    record(actor, Action.CHANGE_ROLE, target_user=user, reason=f"{old.value} → {new.value}")
+    db.session.commit()
