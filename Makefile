@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app forum
 
 .PHONY: run test lint browser translations messages clean
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed .env
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
@@ -20,6 +20,10 @@ test: $(VENV)/.installed-dev browser
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# A secret key of this checkout's own, read by `flask` from .env (never committed).
+.env:
+	echo "FLASK_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > $@
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

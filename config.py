@@ -2,6 +2,7 @@
 
 
 class Config:
+    # Only for development and tests: the app refuses to run without debug on this key.
     SECRET_KEY = "dev-only-secret-change-me"
     SQLALCHEMY_DATABASE_URI = "sqlite:///forum.sqlite"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -21,6 +22,8 @@ class Config:
     FORCE_HTTPS = False
 
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none).
+    PROXY_FIX_HOPS = 0
 
     # Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
     ARGON2_TIME_COST = 3

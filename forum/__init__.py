@@ -1,6 +1,9 @@
 """The debate forum: an application factory and nothing else."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+DEV_SECRET_KEY = "dev-only-secret-change-me"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -15,10 +18,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env()
     if test_config is not None:
         app.config.from_mapping(test_config)
+    if app.config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY) and not (app.debug or app.testing):
+        raise RuntimeError(
+            "FLASK_SECRET_KEY is not set. Sessions and forms would be signed with a public "
+            "development key. Set FLASK_SECRET_KEY to a long random value (`make run` writes "
+            "one to .env for development)."
+        )
+    if hops := app.config["PROXY_FIX_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import cli, errors, extensions, templating
+    from . import cli, errors, extensions, health, requestlog, templating
+    from .admin import bp as admin_bp
     from .articles import bp as articles_bp
     from .auth import bp as auth_bp
+    from .desk import bp as desk_bp
+    from .moderation import bp as moderation_bp
     from .threads import bp as threads_bp
     from .users import bp as users_bp
     from .votes import bp as votes_bp
@@ -26,7 +40,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    requestlog.init_app(app)
     cli.init_app(app)
-    for blueprint in (articles_bp, auth_bp, threads_bp, users_bp, votes_bp):
+    for blueprint in (
+        admin_bp,
+        articles_bp,
+        auth_bp,
+        desk_bp,
+        health.bp,
+        moderation_bp,
+        threads_bp,
+        users_bp,
+        votes_bp,
+    ):
         app.register_blueprint(blueprint)
     return app

@@ -1,8 +1,21 @@
 """Business-rule failures, and the one place that turns failures into HTTP answers."""
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db, login_manager
@@ -111,6 +124,29 @@ def _handle_server_error(_error: InternalServerError):
     return error_response(500, DESCRIPTIONS[500])
 
 
+KEPT_OUT = {"csrf_token", "password", "password_confirm", "current_password"}
+
+
+def _handle_database_down(error: SQLAlchemyError):
+    """The database is unreachable or locked: 503, nothing saved, and the user's text kept."""
+    current_app.logger.error("database unavailable: %s", error, exc_info=error)
+    db.session.rollback()
+    # Render as a visitor: loading the user would need the database we just lost.
+    g._login_user = login_manager.anonymous_user()
+    if wants_json():
+        response = jsonify(error=str(TITLES[503]), status=503)
+    else:
+        kept = [
+            (name, value)
+            for name, value in request.form.items(multi=True)
+            if name not in KEPT_OUT and value.strip()
+        ]
+        response = make_response(render_template("errors/unavailable.html", kept=kept))
+    response.status_code = 503
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def _unauthorized():
     """Visitors who need to log in: a JSON 401 for scripts, the login page for people."""
     if wants_json():
@@ -121,6 +157,8 @@ def _unauthorized():
 
 def init_app(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
+    app.register_error_handler(OperationalError, _handle_database_down)
+    app.register_error_handler(PoolTimeout, _handle_database_down)
     app.register_error_handler(ForumError, _handle_forum_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(InternalServerError, _handle_server_error)

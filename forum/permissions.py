@@ -7,6 +7,10 @@ def can_moderate(user: User | None) -> bool:
     return user is not None and user.role in (Role.MODERATOR, Role.ADMIN)
 
 
+def can_manage_users(user: User | None) -> bool:
+    return user is not None and user.role == Role.ADMIN
+
+
 def can_write_articles(user: User | None) -> bool:
     return user is not None and user.role in (Role.AUTHOR, Role.ADMIN)
 

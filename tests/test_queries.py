@@ -63,8 +63,8 @@ def test_thread_page_statement_count_does_not_grow_with_posts(
     large_count = statements_for_page(as_reader, f"/threads/{large.id}")
 
     # The user, the thread with its article, the page count, the page, its replies, the
-    # reader's votes on them, and three for the summary.
-    assert large_count == small_count == 9
+    # reader's votes and flags on them, and three for the summary.
+    assert large_count == small_count == 10
     assert "Point 199" in as_reader.get(f"/threads/{large.id}").text
 
 

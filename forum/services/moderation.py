@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import InvalidInput, NotAllowed
 from ..extensions import db
@@ -26,6 +27,8 @@ from .figures import count_post
 from .rules import check_may_write
 
 NOTE_LIMIT = 500
+ALREADY_FLAGGED = _l("You have already flagged this post.")
+NOT_HELD = _l("That post is not waiting for a moderator.")
 
 
 def _require_moderator(actor: User) -> None:
@@ -33,16 +36,16 @@ def _require_moderator(actor: User) -> None:
         raise NotAllowed(_l("Only moderators can do that."))
 
 
-def _reason(reason: str, note: str) -> tuple[Reason, str]:
+def _reason(reason: str, note: str, note_field: str = "note") -> tuple[Reason, str]:
     try:
         code = Reason(reason)
     except ValueError:
         raise InvalidInput(_l("Choose a reason."), field="reason") from None
     note = note.strip()
     if code == Reason.OTHER and not note:
-        raise InvalidInput(_l("Say what the problem is."), field="note")
+        raise InvalidInput(_l("Say what the problem is."), field=note_field)
     if len(note) > NOTE_LIMIT:
-        raise InvalidInput(_l("At most 500 characters."), field="note")
+        raise InvalidInput(_l("At most 500 characters."), field=note_field)
     return code, note
 
 
@@ -57,12 +60,17 @@ def flag_post(post: Post, user: User, reason: str, details: str = "") -> Flag:
         raise NotAllowed(_l("You cannot flag your own post."))
     if not post.is_listed:
         raise NotAllowed(_l("That post is not shown, so there is nothing to flag."))
-    code, details = _reason(reason, details)
+    code, details = _reason(reason, details, note_field="details")
     if has_open_flag(post, user):
-        raise InvalidInput(_l("You have already flagged this post."), field="reason")
+        raise InvalidInput(ALREADY_FLAGGED, field="reason")
     flag = Flag(post=post, user=user, reason=code, details=details)
     db.session.add(flag)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A second flag from the same reader raced this one; the unique index kept one.
+        db.session.rollback()
+        raise InvalidInput(ALREADY_FLAGGED, field="reason") from None
     return flag
 
 
@@ -100,15 +108,37 @@ def _close_flags(post: Post, actor: User, status: FlagStatus) -> None:
     )
 
 
+def _transition(post: Post, condition, message, **values) -> None:
+    """Change a post only if it is still in the state the moderator saw; else refuse.
+
+    The conditional UPDATE makes two moderators acting at once change it (and its
+    figures) only once.
+    """
+    changed = db.session.execute(
+        update(Post).where(Post.id == post.id, condition).values(**values),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise InvalidInput(message)
+    db.session.refresh(post)
+
+
 def hide_post(post: Post, actor: User, reason: str, note: str = "") -> None:
     """Replace a post by "Hidden by a moderator: reason" for everyone but its author."""
     _require_moderator(actor)
     code, note = _reason(reason, note)
-    if post.hidden:
-        raise InvalidInput(_l("That post is already hidden."), field="reason")
-    if post.is_listed:
+    was_listed = post.is_listed
+    _transition(
+        post,
+        Post.hidden.is_(False),
+        _l("That post is already hidden."),
+        hidden=True,
+        moderation_reason=code.value,
+        moderation_note=note,
+    )
+    if was_listed:
         count_post(post, -1)
-    post.hidden, post.moderation_reason, post.moderation_note = True, code.value, note
     _close_flags(post, actor, FlagStatus.RESOLVED)
     record(actor, Action.HIDE, post=post, reason=_audit_text(code, note))
     db.session.commit()
@@ -116,9 +146,7 @@ def hide_post(post: Post, actor: User, reason: str, note: str = "") -> None:
 
 def restore_post(post: Post, actor: User) -> None:
     _require_moderator(actor)
-    if not post.hidden:
-        raise InvalidInput(_l("That post is not hidden."))
-    post.hidden = False
+    _transition(post, Post.hidden.is_(True), _l("That post is not hidden."), hidden=False)
     if post.is_listed:
         count_post(post, 1)
     record(actor, Action.RESTORE, post=post)
@@ -130,6 +158,10 @@ def set_featured(post: Post, actor: User, featured: bool) -> None:
     _require_moderator(actor)
     if featured and not post.is_listed:
         raise InvalidInput(_l("Only a post that readers can see can be featured."))
+    if post.featured == featured:
+        raise InvalidInput(
+            _l("That post is already featured.") if featured else _l("That post is not featured.")
+        )
     post.featured = featured
     record(actor, Action.FEATURE if featured else Action.UNFEATURE, post=post)
     db.session.commit()
@@ -137,9 +169,7 @@ def set_featured(post: Post, actor: User, featured: bool) -> None:
 
 def approve_post(post: Post, actor: User) -> None:
     _require_moderator(actor)
-    if post.status != PostStatus.HELD:
-        raise InvalidInput(_l("That post is not waiting for a moderator."))
-    post.status = PostStatus.PUBLISHED
+    _transition(post, Post.status == PostStatus.HELD, NOT_HELD, status=PostStatus.PUBLISHED)
     if post.is_listed:
         count_post(post, 1, touch=True)
         if post.is_reply and post.author_id == post.thread.article.author_id:
@@ -152,12 +182,13 @@ def reject_post(post: Post, actor: User, reason: str, note: str = "") -> None:
     """Turn down a held post; its author is shown the reason."""
     _require_moderator(actor)
     code, note = _reason(reason, note)
-    if post.status != PostStatus.HELD:
-        raise InvalidInput(_l("That post is not waiting for a moderator."))
-    post.status, post.moderation_reason, post.moderation_note = (
-        PostStatus.REJECTED,
-        code.value,
-        note,
+    _transition(
+        post,
+        Post.status == PostStatus.HELD,
+        NOT_HELD,
+        status=PostStatus.REJECTED,
+        moderation_reason=code.value,
+        moderation_note=note,
     )
     _close_flags(post, actor, FlagStatus.RESOLVED)
     record(actor, Action.REJECT, post=post, reason=_audit_text(code, note))
@@ -178,17 +209,24 @@ def set_thread_state(thread: Thread, actor: User, action: Action) -> None:
     """Pin, unpin, lock or unlock a thread."""
     _require_moderator(actor)
     if action in (Action.PIN, Action.UNPIN):
-        thread.pinned = action == Action.PIN
+        field, wanted = "pinned", action == Action.PIN
     elif action in (Action.LOCK, Action.UNLOCK):
-        thread.locked = action == Action.LOCK
+        field, wanted = "locked", action == Action.LOCK
     else:
         raise ValueError(action)
+    if getattr(thread, field) == wanted:
+        raise InvalidInput(_l("The thread is already like that."))
+    setattr(thread, field, wanted)
     record(actor, action, thread=thread)
     db.session.commit()
 
 
 def set_discussion_open(article: Article, actor: User, is_open: bool) -> None:
     _require_moderator(actor)
+    if article.discussion_open == is_open:
+        raise InvalidInput(
+            _l("The discussion is already open.") if is_open else _l("The discussion is closed.")
+        )
     article.discussion_open = is_open
     record(actor, Action.REOPEN if is_open else Action.CLOSE, article=article)
     db.session.commit()
@@ -247,6 +285,8 @@ def change_role(user: User, actor: User, role: str) -> None:
         raise InvalidInput(_l("Choose a role."), field="role") from None
     if user.id == actor.id and new != Role.ADMIN:
         raise NotAllowed(_l("You cannot take away your own administrator role."))
+    if user.role == new:
+        raise InvalidInput(_l("The user already has that role."), field="role")
     old, user.role = user.role, new
     record(actor, Action.CHANGE_ROLE, target_user=user, reason=f"{old.value} → {new.value}")
     db.session.commit()

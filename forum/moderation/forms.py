@@ -1,0 +1,123 @@
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import to_utc
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from ..errors import InvalidInput
+
+REASON_CHOICES = [
+    SelectChoice("spam", _l("Spam")),
+    SelectChoice("abusive", _l("Abusive")),
+    SelectChoice("off_topic", _l("Off topic")),
+    SelectChoice("duplicate", _l("Duplicate")),
+    SelectChoice("misleading", _l("Misleading")),
+    SelectChoice("other", _l("Other")),
+]
+CHOOSE_REASON = _l("Choose a reason.")
+AT_MOST_500 = _l("At most 500 characters.")
+
+
+def reason_field(label: str) -> SelectField:
+    return SelectField(
+        label,
+        choices=REASON_CHOICES,
+        validators=[InputRequired(CHOOSE_REASON)],
+        validate_choice=False,
+    )
+
+
+def check(form: FlaskForm) -> None:
+    """Raise the form's first error as InvalidInput, naming its field."""
+    if not form.validate_on_submit():
+        name, messages = next(iter(form.errors.items()), ("", [None]))
+        raise InvalidInput(messages[0], field=name or None)
+
+
+class FlagForm(FlaskForm):
+    reason = reason_field(_l("Reason"))
+    details = TextAreaField(_l("Details"), validators=[Length(max=500, message=AT_MOST_500)])
+    next = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button-only action; `next` says where to go back to."""
+
+    next = HiddenField()
+
+
+class ScopedActionForm(ActionForm):
+    """A button-only action on a post, flag or thread, naming the thread it was shown in."""
+
+    thread_id = HiddenField()
+
+
+class ReasonForm(ScopedActionForm):
+    """Hide or reject a post, with a reason and an optional note."""
+
+    reason = reason_field(_l("Reason"))
+    note = TextAreaField(_l("Note"), validators=[Length(max=500, message=AT_MOST_500)])
+
+
+class SuspendForm(FlaskForm):
+    until = DateTimeLocalField(
+        _l("Suspended until"), validators=[InputRequired(_l("Choose a date and time."))]
+    )
+    reason = TextAreaField(
+        _l("Reason (shown to the user)"),
+        id="suspend-reason",
+        validators=[
+            InputRequired(_l("Give the reason the user will be shown.")),
+            Length(max=500, message=AT_MOST_500),
+        ],
+    )
+    next = HiddenField()
+
+    def until_utc(self) -> datetime:
+        """The chosen time, read in the viewer's time zone, as an aware UTC datetime."""
+        return to_utc(self.until.data).replace(tzinfo=UTC)
+
+
+class BanForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (shown to the user)"),
+        id="ban-reason",
+        validators=[
+            InputRequired(_l("Give the reason the user will be shown.")),
+            Length(max=500, message=AT_MOST_500),
+        ],
+    )
+    next = HiddenField()
+
+
+class UnbanForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (optional)"),
+        id="unban-reason",
+        validators=[Length(max=500, message=AT_MOST_500)],
+    )
+    next = HiddenField()
+
+
+class SettingsForm(FlaskForm):
+    hold_first = IntegerField(
+        _l("Hold the first posts of a new account"),
+        validators=[
+            InputRequired(_l("A number from 0 to 1,000.")),
+            NumberRange(0, 1000, _l("A number from 0 to 1,000.")),
+        ],
+        description=_l("How many of a new account's posts wait for a moderator; 0 is off."),
+    )
+    watched = TextAreaField(
+        _l("Watched words"),
+        validators=[Optional(), Length(max=20_000, message=_l("At most 20,000 characters."))],
+        description=_l("One word or phrase per line. A post containing one waits for review."),
+    )
+    blocked = TextAreaField(
+        _l("Blocked words"),
+        validators=[Optional(), Length(max=20_000, message=_l("At most 20,000 characters."))],
+        description=_l("One word or phrase per line. A post containing one is refused."),
+    )
