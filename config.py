@@ -33,6 +33,20 @@ class Config:
     # z of the Wilson lower bound behind the "best" sort; Reddit's 80% interval by default.
     WILSON_Z = 1.281551565545
 
+    # Rate limits: memory:// is per process; several servers must share redis://.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "forum"
+    RATELIMIT_POSTING = "10/minute;60/hour"
+    RATELIMIT_POSTING_NEW_ACCOUNT = "3/minute;20/hour"
+    RATELIMIT_EDITING = "20/minute;100/hour"
+    RATELIMIT_VOTING = "60/minute;600/hour"
+    RATELIMIT_VOTING_NEW_ACCOUNT = "20/minute;200/hour"
+    RATELIMIT_FLAGGING = "10/minute;50/hour"
+    RATELIMIT_FLAGGING_NEW_ACCOUNT = "3/minute;10/hour"
+    RATELIMIT_REGISTERING = "5/hour;20/day"
+    RATELIMIT_LOGIN = "5/minute;30/hour"
+
     POSTS_PER_PAGE = 50
     ARTICLES_PER_PAGE = 20
 

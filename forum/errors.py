@@ -1,5 +1,7 @@
 """Business-rule failures, and the one place that turns failures into HTTP answers."""
 
+import time
+
 from flask import (
     Flask,
     current_app,
@@ -13,12 +15,13 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db, login_manager
+from .extensions import db, limiter, login_manager
 from .redirects import return_path
 
 
@@ -127,24 +130,48 @@ def _handle_server_error(_error: InternalServerError):
 KEPT_OUT = {"csrf_token", "password", "password_confirm", "current_password"}
 
 
-def _handle_database_down(error: SQLAlchemyError):
-    """The database is unreachable or locked: 503, nothing saved, and the user's text kept."""
-    current_app.logger.error("database unavailable: %s", error, exc_info=error)
-    db.session.rollback()
-    # Render as a visitor: loading the user would need the database we just lost.
-    g._login_user = login_manager.anonymous_user()
+def _kept_text_page(status: int, message: str, retry_after: int):
+    """An error that saved nothing: say so, and give back what the user typed to send again."""
     if wants_json():
-        response = jsonify(error=str(TITLES[503]), status=503)
+        response = jsonify(error=str(message), status=status)
     else:
         kept = [
             (name, value)
             for name, value in request.form.items(multi=True)
             if name not in KEPT_OUT and value.strip()
         ]
-        response = make_response(render_template("errors/unavailable.html", kept=kept))
-    response.status_code = 503
-    response.headers["Retry-After"] = "30"
+        page = render_template(
+            "errors/kept.html", title=TITLES[status], message=message, kept=kept, status=status
+        )
+        response = make_response(page)
+    response.status_code = status
+    response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def _handle_database_down(error: SQLAlchemyError):
+    """The database is unreachable or locked: 503, nothing saved, and the user's text kept."""
+    current_app.logger.error("database unavailable: %s", error, exc_info=error)
+    db.session.rollback()
+    # Render as a visitor: loading the user would need the database we just lost.
+    g._login_user = login_manager.anonymous_user()
+    message = _l(
+        "The forum cannot reach its database just now. Nothing was saved. "
+        "Please try again in a moment."
+    )
+    return _kept_text_page(503, message, 30)
+
+
+def _handle_rate_limit(error: RateLimitExceeded):
+    """Too many writes: 429 with when to try again, and the user's text kept."""
+    db.session.rollback()
+    current = limiter.current_limit
+    reset = max(1, round(current.reset_at - time.time())) if current else 60
+    message = _l(
+        "You have done that too often. Please wait %(seconds)d seconds and try again.",
+        seconds=reset,
+    )
+    return _kept_text_page(429, message, reset)
 
 
 def _unauthorized():
@@ -157,6 +184,7 @@ def _unauthorized():
 
 def init_app(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
+    app.register_error_handler(RateLimitExceeded, _handle_rate_limit)
     app.register_error_handler(OperationalError, _handle_database_down)
     app.register_error_handler(PoolTimeout, _handle_database_down)
     app.register_error_handler(ForumError, _handle_forum_error)

@@ -4,6 +4,8 @@ import sqlite3
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -21,6 +23,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 talisman = Talisman()
+limiter = Limiter(key_func=get_remote_address)
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -70,6 +73,7 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     talisman.init_app(

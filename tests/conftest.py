@@ -1,14 +1,18 @@
 """Fixtures for every layer: the app on a fresh database, clients, and model factories."""
 
 import itertools
+import os
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.serving import make_server
 
 from forum import create_app
+from forum.demo import seed_demo
 from forum.extensions import db
 from forum.models import (
     Article,
@@ -23,6 +27,7 @@ from forum.models import (
 )
 from forum.rendering import render_markdown
 
+CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
 CHEAP_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 # Hashed once for the whole run: hashing is deliberately slow, factories must not be.
@@ -36,6 +41,7 @@ def app_config(tmp_path) -> dict:
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
         "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
         **CHEAP_ARGON2,
     }
 
@@ -212,3 +218,56 @@ def as_reader(client, reader, log_in) -> FlaskClient:
 def as_author(client, author, log_in) -> FlaskClient:
     log_in(author)
     return client
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests skip, saying why, where Debian's Chromium is not installed."""
+    if os.path.exists(CHROMIUM):
+        return
+    missing = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(missing)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    # Never a downloaded browser: Debian's Chromium, with its calls home switched off.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """The forum with its demo content, served from a thread on a free loopback port."""
+    database = tmp_path_factory.mktemp("live") / "forum.sqlite"
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-tests",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 8,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        db.engine.dispose()

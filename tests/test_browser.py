@@ -1,66 +1,9 @@
 """Journeys a person makes, in the system Chromium driven by Playwright."""
 
-import os
-import threading
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from forum import create_app
-from forum.demo import seed_demo
-from forum.extensions import db
-
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM}"),
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    # Never a downloaded browser: Debian's Chromium, with its calls home switched off.
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The forum with its demo content, served from a thread on a free loopback port."""
-    database = tmp_path_factory.mktemp("live") / "forum.sqlite"
-    app = create_app(
-        {
-            "SECRET_KEY": "browser-tests",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 8,
-            "ARGON2_PARALLELISM": 1,
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        seed_demo()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        db.engine.dispose()
+pytestmark = pytest.mark.browser
 
 
 def register(page, base_url: str, username: str) -> None:

@@ -353,6 +353,19 @@ def test_a_hidden_post_cannot_be_featured(moderator, contribution):
     assert len(audit_log()) == 1
 
 
+def test_featuring_twice_or_unfeaturing_a_plain_post_is_refused_and_not_logged(
+    moderator, contribution
+):
+    with pytest.raises(InvalidInput):
+        moderation.set_featured(contribution, moderator, False)
+    moderation.set_featured(fresh(contribution), moderator, True)
+    with pytest.raises(InvalidInput):
+        moderation.set_featured(fresh(contribution), moderator, True)
+
+    assert fresh(contribution).featured is True
+    assert audit_log() == [post_entry(moderator, Action.FEATURE, contribution)]
+
+
 def test_a_featured_post_that_gets_hidden_leaves_the_picks(article, moderator, contribution):
     moderation.set_featured(contribution, moderator, True)
 
@@ -641,7 +654,10 @@ def _post_actions(post: Post, flag: Flag, held: Post):
         "dismiss": lambda actor: moderation.dismiss_flag(flag, actor),
         "pin": lambda actor: moderation.set_thread_state(post.thread, actor, Action.PIN),
         "lock": lambda actor: moderation.set_thread_state(post.thread, actor, Action.LOCK),
+        "unpin": lambda actor: moderation.set_thread_state(post.thread, actor, Action.UNPIN),
+        "unlock": lambda actor: moderation.set_thread_state(post.thread, actor, Action.UNLOCK),
         "close": lambda actor: moderation.set_discussion_open(post.thread.article, actor, False),
+        "reopen": lambda actor: moderation.set_discussion_open(post.thread.article, actor, True),
         "settings": lambda actor: save_settings(actor, 5, "miracle", "idiot"),
     }
 
@@ -656,7 +672,10 @@ ACTIONS = [
     "dismiss",
     "pin",
     "lock",
+    "unpin",
+    "unlock",
     "close",
+    "reopen",
     "settings",
 ]
 
@@ -676,6 +695,19 @@ def database_state() -> dict:
     }
 
 
+def prepare(name: str, post: Post, moderator: User) -> None:
+    """Put the post, its thread or article in the state the action undoes."""
+    if name == "restore":
+        moderation.hide_post(post, moderator, "spam")
+    elif name == "unfeature":
+        moderation.set_featured(post, moderator, True)
+    elif name in ("unpin", "unlock"):
+        action = Action.PIN if name == "unpin" else Action.LOCK
+        moderation.set_thread_state(post.thread, moderator, action)
+    elif name == "reopen":
+        moderation.set_discussion_open(post.thread.article, moderator, False)
+
+
 @pytest.mark.parametrize("role", ["reader", "author"])
 @pytest.mark.parametrize("name", ACTIONS)
 def test_non_moderators_are_refused_every_action_and_nothing_changes(
@@ -684,12 +716,7 @@ def test_non_moderators_are_refused_every_action_and_nothing_changes(
     actor = request.getfixturevalue(role)
     flag = moderation.flag_post(contribution, make_user(), "spam")
     held = add_contribution(held_thread, writer, AGREE)
-    if name == "restore":
-        mod = make_user(role=Role.MODERATOR)
-        moderation.hide_post(contribution, mod, "spam")
-    if name == "unfeature":
-        contribution.featured = True
-        db.session.commit()
+    prepare(name, contribution, make_user(role=Role.MODERATOR))
     before_log = audit_log()
     before = database_state()
 
@@ -707,8 +734,7 @@ def test_an_admin_may_take_every_moderator_action(
 ):
     flag = moderation.flag_post(contribution, make_user(), "spam")
     held = add_contribution(held_thread, writer, AGREE)
-    if name == "restore":
-        moderation.hide_post(contribution, make_user(role=Role.MODERATOR), "spam")
+    prepare(name, contribution, make_user(role=Role.MODERATOR))
     before = len(audit_log())
 
     _post_actions(fresh(contribution), flag, held)[name](admin)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
+from .. import limits
 from ..errors import InvalidInput
 from ..extensions import db
 from ..forms import attach_error, status_for
@@ -120,6 +121,7 @@ def _save(form: ArticleForm, article: Article | None) -> Article:
 
 @bp.route("/articles/<slug>/threads/new", methods=["GET", "POST"])
 @login_required
+@limits.posting
 def new_thread(slug: str):
     article = load_article(slug)
     form = ThreadForm()

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import limits
 from ..errors import InvalidInput
 from ..forms import attach_error, status_for
 from ..redirects import local_next
@@ -15,6 +16,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limits.registering
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("articles.index"))
@@ -37,6 +39,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.login_by_address
+@limits.login_by_account
 def login():
     if current_user.is_authenticated:
         return redirect(local_next(url_for("articles.index")))

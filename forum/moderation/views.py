@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
+from .. import limits
 from ..errors import wants_json
 from ..extensions import db
 from ..loaders import load_article, load_post, load_thread
@@ -65,6 +66,7 @@ def _back_to_post(post: Post, message: str):
 
 @bp.post("/posts/<int:post_id>/flag")
 @login_required
+@limits.flagging
 def flag(post_id: int):
     post = load_post(post_id)
     form = FlagForm()

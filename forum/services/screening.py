@@ -40,8 +40,7 @@ def screen(user: User, article: Article, text: str, *, is_new: bool = True) -> P
 
 
 def _published_posts(user: User) -> int:
+    """Posts of the user that readers can see: hidden ones do not earn trust."""
     return db.session.scalar(
-        select(func.count())
-        .select_from(Post)
-        .where(Post.author_id == user.id, Post.status == PostStatus.PUBLISHED)
+        select(func.count()).select_from(Post).where(Post.author_id == user.id, Post.listed())
     )

@@ -8,6 +8,7 @@ from flask_login import login_required
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload
 
+from .. import limits
 from ..errors import InvalidInput
 from ..extensions import db
 from ..forms import attach_error, status_for
@@ -118,6 +119,7 @@ def _replies_to(contributions: list[Post], user: User | None) -> dict[int, list[
 
 @bp.post("/threads/<int:thread_id>/posts")
 @login_required
+@limits.posting
 def contribute(thread_id: int):
     thread = load_thread(thread_id)
     form = ContributionForm()
@@ -127,13 +129,14 @@ def contribute(thread_id: int):
         except InvalidInput as error:
             attach_error(form, error)
         else:
-            flash(_("Your contribution is posted."), "success")
+            flash(_posted_message(post, _("Your contribution is posted.")), "success")
             return redirect(_post_url(post, sort="new"))
     return _render_thread(thread, form=form)
 
 
 @bp.post("/posts/<int:post_id>/replies")
 @login_required
+@limits.posting
 def reply(post_id: int):
     parent = load_post(post_id)
     form = ReplyForm()
@@ -143,7 +146,7 @@ def reply(post_id: int):
         except InvalidInput as error:
             attach_error(form, error)
         else:
-            flash(_("Your reply is posted."), "success")
+            flash(_posted_message(post, _("Your reply is posted.")), "success")
             return redirect(local_next(url_for("threads.permalink", post_id=post.id)))
     return _render_thread(parent.thread, reply_form=form, reply_to=parent.parent_id or parent.id)
 
@@ -164,6 +167,12 @@ def permalink(post_id: int):
     return redirect(_post_url(post, sort="old", page=page))
 
 
+def _posted_message(post: Post, posted: str) -> str:
+    if post.status == PostStatus.HELD:
+        return _("Thank you. A moderator will look at your post before others can see it.")
+    return posted
+
+
 def _post_url(post: Post, **args) -> str:
     if args.get("page") == 1:
         del args["page"]
@@ -172,6 +181,7 @@ def _post_url(post: Post, **args) -> str:
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@limits.editing
 def edit(post_id: int):
     post = load_post(post_id)
     if not can_edit_post(viewer(), post):

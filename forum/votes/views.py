@@ -5,6 +5,7 @@ from dataclasses import asdict
 from flask import Blueprint, redirect, url_for
 from flask_login import login_required
 
+from .. import limits
 from ..errors import InvalidInput, wants_json
 from ..loaders import load_post
 from ..redirects import local_next
@@ -17,6 +18,7 @@ bp = Blueprint("votes", __name__)
 
 @bp.post("/posts/<int:post_id>/vote")
 @login_required
+@limits.voting
 def vote(post_id: int):
     post = load_post(post_id)
     form = VoteForm()

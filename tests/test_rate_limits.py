@@ -1,0 +1,83 @@
+"""With rate limits on: writes answer 429 with Retry-After, keep the text, and share Redis."""
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from forum import create_app
+from forum.extensions import db
+from forum.models import Post, Vote
+
+
+@pytest.fixture
+def app_config(app_config: dict) -> dict:
+    return {
+        **app_config,
+        "RATELIMIT_ENABLED": True,
+        # A fresh prefix per test: limits never leak between tests, even on a shared Redis.
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        "RATELIMIT_LOGIN": "3/minute",
+        "RATELIMIT_POSTING": "5/minute",
+        "RATELIMIT_POSTING_NEW_ACCOUNT": "2/minute",
+        "RATELIMIT_VOTING_NEW_ACCOUNT": "2/minute",
+    }
+
+
+def test_login_is_throttled_without_revealing_whether_the_account_exists(client, reader):
+    answers = {}
+    for name in ("reader", "nobody-here"):
+        for _ in range(3):
+            client.post("/auth/login", data={"username": name, "password": "wrong password!"})
+        answers[name] = client.post(
+            "/auth/login", data={"username": name, "password": "wrong password!"}
+        )
+    for response in answers.values():
+        assert response.status_code == 429
+        assert int(response.headers["Retry-After"]) > 0
+    assert answers["reader"].text.replace("reader", "X") == answers["nobody-here"].text.replace(
+        "nobody-here", "X"
+    )
+
+
+def test_new_accounts_post_less_often_and_keep_their_text(as_reader, thread):
+    for number in range(2):
+        response = as_reader.post(
+            f"/threads/{thread.id}/posts", data={"stance": "agree", "body": f"Point {number}"}
+        )
+        assert response.status_code == 302
+
+    refused = as_reader.post(
+        f"/threads/{thread.id}/posts", data={"stance": "agree", "body": "My third point"}
+    )
+
+    assert refused.status_code == 429
+    assert "Retry-After" in refused.headers
+    assert "My third point" in refused.text
+    assert db.session.scalar(select(func.count()).select_from(Post)) == 2
+
+
+def test_a_script_gets_json_when_it_votes_too_often(as_reader, thread, make_post):
+    posts = [make_post(thread=thread) for _ in range(3)]
+    answers = [
+        as_reader.post(
+            f"/posts/{post.id}/vote", data={"value": "1"}, headers={"Accept": "application/json"}
+        )
+        for post in posts
+    ]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert answers[-1].json["status"] == 429
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 2
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
+def test_a_limit_reached_on_one_server_holds_on_another(app_config, reader):
+    """Two app instances (as on two servers) share the counts through Redis."""
+    config = {**app_config, "RATELIMIT_STORAGE_URI": os.environ["TEST_REDIS_URL"]}
+    servers = [create_app(config).test_client() for _ in range(2)]
+    attempts = [
+        servers[n % 2].post("/auth/login", data={"username": "reader", "password": "wrong!!!!!"})
+        for n in range(4)
+    ]
+    assert [attempt.status_code for attempt in attempts] == [422, 422, 422, 429]
