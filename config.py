@@ -46,6 +46,25 @@ class Config:
     RATELIMIT_FLAGGING_NEW_ACCOUNT = "3/minute;10/hour"
     RATELIMIT_REGISTERING = "5/hour;20/day"
     RATELIMIT_LOGIN = "5/minute;30/hour"
+    # Per address, for asking for a password reset link (and a new confirmation link).
+    RATELIMIT_PASSWORD_RESET = "3/minute;10/hour"
+
+    # Posting, replying, voting, flagging and proposing threads need a confirmed address.
+    # Off so the demo works; turn it on in production.
+    REQUIRE_CONFIRMED_EMAIL = False
+    # How long the links in e-mails work, in seconds.
+    EMAIL_CONFIRM_MAX_AGE = 7 * 24 * 3600
+    PASSWORD_RESET_MAX_AGE = 3600
+
+    # Flask-Mail. Without a MAIL_SERVER (or with MAIL_SUPPRESS_SEND) e-mails are not sent but
+    # written to the log "forum.mail", links and all.
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Forum <noreply@localhost>"
 
     POSTS_PER_PAGE = 50
     ARTICLES_PER_PAGE = 20

@@ -1,5 +1,6 @@
 """Extension objects, created unbound and bound to an app in init_app."""
 
+import hmac
 import sqlite3
 
 from flask import Flask, current_app, has_request_context, request
@@ -7,6 +8,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
@@ -24,6 +26,7 @@ csrf = CSRFProtect()
 babel = Babel()
 talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
+mail = Mail()
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -37,9 +40,12 @@ CONTENT_SECURITY_POLICY = {
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The session's user, unless the account has since been banned (which logs it out)."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return None if user is None or user.banned else user
+    """The session's user (User.get_id), unless since banned, deleted or given a new password."""
+    number, _, token = user_id.partition(":")
+    user = db.session.get(User, int(number)) if number.isascii() and number.isdigit() else None
+    if user is None or user.banned or user.is_deleted:
+        return None
+    return user if hmac.compare_digest(user.session_token.encode(), token.encode()) else None
 
 
 def select_locale() -> str | None:
@@ -76,6 +82,9 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    # Without a mail server e-mails go to the log (forum.mail) instead.
+    app.config.setdefault("MAIL_SUPPRESS_SEND", app.testing or not app.config.get("MAIL_SERVER"))
+    mail.init_app(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

@@ -52,3 +52,6 @@ login_by_address = limiter.limit(
 login_by_account = limiter.limit(
     _limit("RATELIMIT_LOGIN"), key_func=login_name_key, methods=["POST"]
 )
+password_reset = limiter.limit(
+    _limit("RATELIMIT_PASSWORD_RESET"), key_func=get_remote_address, methods=["POST"]
+)

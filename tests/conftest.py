@@ -3,12 +3,14 @@
 import itertools
 import os
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import Engine, create_engine, text
 from werkzeug.serving import make_server
 
 from forum import create_app
@@ -17,6 +19,7 @@ from forum.extensions import db
 from forum.models import (
     Article,
     ArticleStatus,
+    Base,
     Post,
     Role,
     Stance,
@@ -34,15 +37,50 @@ CHEAP_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLEL
 PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
 
 
+# Every test runs on SQLite and, where TEST_DATABASE_URL is set, on PostgreSQL too.
+DATABASES = ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
+
+
+@pytest.fixture(scope="session")
+def postgres_run_schema() -> Iterator[tuple[str, dict, Engine]]:
+    """A schema of this test run's own on the test server, with the tables made once."""
+    url = os.environ["TEST_DATABASE_URL"]
+    schema = f"forum_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    options = {"connect_args": {"options": f"-csearch_path={schema}"}, "pool_pre_ping": True}
+    engine = create_engine(url, **options)
+    Base.metadata.create_all(engine)
+    yield url, options, engine
+    engine.dispose()
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database(request, tmp_path) -> Iterator[dict]:
+    """Settings for a fresh, empty database; PostgreSQL tables are emptied after each test."""
+    if request.param == "sqlite":
+        yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}"}
+        return
+    url, options, engine = request.getfixturevalue("postgres_run_schema")
+    yield {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options}
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
 @pytest.fixture
-def app_config(tmp_path) -> dict:
+def app_config(database: dict) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         **CHEAP_ARGON2,
+        **database,
     }
 
 

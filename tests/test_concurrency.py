@@ -20,7 +20,7 @@ VOTERS = 20
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def shared_app(request, tmp_path, app_config) -> Iterator[Flask]:
+def shared_app(request, tmp_path) -> Iterator[Flask]:
     """An app on a file database that many threads (each with its own session) can reach."""
     options: dict = {"pool_pre_ping": True}
     if request.param == "sqlite":
@@ -34,7 +34,12 @@ def shared_app(request, tmp_path, app_config) -> Iterator[Flask]:
         run_sql(uri, f'CREATE SCHEMA "{schema}"')
         options |= {"connect_args": {"options": f"-csearch_path={schema}"}, "pool_size": 25}
     app = create_app(
-        {**app_config, "SQLALCHEMY_DATABASE_URI": uri, "SQLALCHEMY_ENGINE_OPTIONS": options}
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "SQLALCHEMY_ENGINE_OPTIONS": options,
+        }
     )
     with app.app_context():
         db.create_all()

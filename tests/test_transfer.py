@@ -64,6 +64,7 @@ def row_counts(data: str) -> dict[str, int]:
 def other_app(app_config: dict, uri: str, engine_options: dict | None = None) -> Iterator[Flask]:
     """A second app on an empty database of its own, its app context pushed."""
     config = {**app_config, "SQLALCHEMY_DATABASE_URI": uri}
+    config.pop("SQLALCHEMY_ENGINE_OPTIONS", None)
     if engine_options is not None:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     app = create_app(config)

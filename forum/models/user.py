@@ -36,6 +36,12 @@ class User(UserMixin, Base):
     banned: Mapped[bool] = mapped_column(Boolean, default=False)
     # Why the user was suspended or banned, shown to them.
     sanction_reason: Mapped[str] = mapped_column(Text, default="")
+    email_confirmed_at: Mapped[datetime | None]
+    # Part of the login id in every session: changing it (a new password) ends other sessions.
+    # Empty until the first change, so sessions from before it existed stay valid.
+    session_token: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # A deleted account keeps its row only to reserve the name; everything personal is gone.
+    deleted_at: Mapped[datetime | None]
 
     @validates("username")
     def _keep_key(self, _key: str, username: str) -> str:
@@ -51,6 +57,18 @@ class User(UserMixin, Base):
     def name(self) -> str:
         """What the site calls this user: the display name, else the username."""
         return self.display_name or self.username
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def get_id(self) -> str:
+        """Flask-Login's id for the session: the user id, with the session token once set."""
+        return f"{self.id}:{self.session_token}" if self.session_token else str(self.id)
 
     @property
     def link_list(self) -> list[str]:
