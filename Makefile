@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app forum
 
-.PHONY: run test lint browser translations messages clean
+.PHONY: run test lint browser multi translations messages clean
 
 run: $(VENV)/.installed .env
 	mkdir -p instance
@@ -16,6 +16,10 @@ run: $(VENV)/.installed .env
 test: $(VENV)/.installed-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Two gunicorn servers on one PostgreSQL and Redis (TEST_DATABASE_URL, TEST_REDIS_URL).
+multi: $(VENV)/.installed-dev
+	$(BIN)/python scripts/multi_server.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

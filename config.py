@@ -65,6 +65,9 @@ class Config:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Forum <noreply@localhost>"
+    # The site's address for links in e-mails, e.g. "https://debat.example.dk". Empty: the
+    # address of the request, which a forged Host header could change; set it in production.
+    PUBLIC_URL = ""
 
     POSTS_PER_PAGE = 50
     ARTICLES_PER_PAGE = 20

@@ -6,6 +6,43 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 from ..services.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN
 
 
+def new_password_field(label: str | None = None) -> PasswordField:
+    """A field for choosing a password; the services refuse the most common ones."""
+    return PasswordField(
+        _l("Password") if label is None else label,
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(
+                min=PASSWORD_MIN_LENGTH,
+                max=PASSWORD_MAX_LENGTH,
+                message=_l("Use between 10 and 256 characters."),
+            ),
+        ],
+        description=_l("At least 10 characters, and not one of the most common passwords."),
+    )
+
+
+def password_confirm_field() -> PasswordField:
+    return PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords differ.")),
+        ],
+    )
+
+
+def email_field(label: str | None = None) -> EmailField:
+    return EmailField(
+        _l("E-mail address") if label is None else label,
+        validators=[
+            DataRequired(_l("Give your e-mail address.")),
+            Length(max=254, message=_l("At most 254 characters.")),
+            Email(_l("That does not look like an e-mail address."), check_deliverability=False),
+        ],
+    )
+
+
 class RegisterForm(FlaskForm):
     username = StringField(
         _l("Username"),
@@ -15,33 +52,9 @@ class RegisterForm(FlaskForm):
         ],
         description=_l("3 to 30 characters: letters, digits, _ and -. Shown with your posts."),
     )
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(_l("Give your e-mail address.")),
-            Length(max=254, message=_l("At most 254 characters.")),
-            Email(_l("That does not look like an e-mail address."), check_deliverability=False),
-        ],
-    )
-    password = PasswordField(
-        _l("Password"),
-        validators=[
-            DataRequired(_l("Choose a password.")),
-            Length(
-                min=PASSWORD_MIN_LENGTH,
-                max=PASSWORD_MAX_LENGTH,
-                message=_l("Use between 10 and 256 characters."),
-            ),
-        ],
-        description=_l("At least 10 characters."),
-    )
-    password_confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[
-            DataRequired(_l("Repeat the password.")),
-            EqualTo("password", _l("The two passwords differ.")),
-        ],
-    )
+    email = email_field()
+    password = new_password_field()
+    password_confirm = password_confirm_field()
 
 
 class LoginForm(FlaskForm):
@@ -51,3 +64,12 @@ class LoginForm(FlaskForm):
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Give your password."))])
     remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field(_l("New password"))
+    password_confirm = password_confirm_field()

@@ -1,18 +1,24 @@
-"""Registering, logging in and out."""
+"""Registering, logging in and out, and resetting a forgotten password."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import limits
+from .. import limits, mail
 from ..errors import InvalidInput
 from ..forms import attach_error, status_for
 from ..redirects import local_next
 from ..services import accounts
-from .forms import LoginForm, RegisterForm
+from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def start_session(user, remember: bool = False) -> None:
+    """Log the user in on a new, empty session: nothing from before the login survives."""
+    session.clear()
+    login_user(user, remember=remember)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -32,8 +38,10 @@ def register():
         except InvalidInput as error:
             attach_error(form, error)
         else:
-            login_user(user)
+            start_session(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.username), "success")
+            if mail.send_confirmation(user):
+                flash(_("We sent a link to %(email)s to confirm it.", email=user.email), "info")
             return redirect(local_next(url_for("articles.index")))
     return render_template("auth/register.html", form=form), status_for(form)
 
@@ -52,7 +60,7 @@ def login():
                 _("This account is banned: %(reason)s", reason=user.sanction_reason)
             )
         elif user is not None:
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(local_next(url_for("articles.index")))
         else:
@@ -63,6 +71,46 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # Empty the whole session, not only the login, so nothing of it outlives the user's visit.
+    session.clear()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("articles.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limits.password_reset
+def reset_request():
+    """Send a reset link; the answer is the same whether or not the address has an account."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_for_reset(form.email.data)
+        if user is not None:
+            mail.send_password_reset(user)
+        flash(
+            _(
+                "If an account uses %(email)s, a link to choose a new password is on its way "
+                "there.",
+                email=form.email.data.strip(),
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form), status_for(form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = accounts.user_to_reset(token)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(token, form.password.data)
+        except InvalidInput as error:
+            attach_error(form, error)
+        else:
+            # The new session token has logged out every session of the account, this one too.
+            mail.send_password_changed(user)
+            flash(_("Your password is changed. Log in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, user=user), status_for(form)

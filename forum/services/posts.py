@@ -228,3 +228,18 @@ def _choice(enum: type[StrEnum], value: str, field: str, message: str) -> StrEnu
 def _is_web_address(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
+
+
+def withdraw_post(post: Post) -> None:
+    """Remove a post as delete_post does, for its departing author; the caller commits."""
+    if post.is_listed:
+        count_post(post, -1)
+    if post.is_reply:
+        _delete_reply(post)
+    elif _has_replies(post):
+        post.deleted_at = utcnow()
+        post.body, post.body_html = "", Markup()
+        post.organisation = post.channel = post.source_url = post.effect = None
+        post.revisions.clear()
+    else:
+        db.session.delete(post)

@@ -1,0 +1,89 @@
+"""The site's e-mails: plain text in the recipient's language, written to the log in development."""
+
+import logging
+import smtplib
+import sys
+
+from flask import current_app, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_mail import Message
+
+from .extensions import mail
+from .models import User
+from .services import accounts
+
+logger = logging.getLogger("forum.mail")
+
+SUBJECTS = {
+    "confirm_email": _l("Confirm your e-mail address"),
+    "reset_password": _l("Reset your password"),
+    "password_changed": _l("Your password was changed"),
+    "email_changed": _l("Your e-mail address was changed"),
+}
+
+
+def send_confirmation(user: User) -> bool:
+    """Send the link that confirms the user's current address."""
+    link = external_url("account.confirm_email", token=accounts.email_token(user))
+    days = max(1, current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400)
+    return send(user, "confirm_email", link=link, days=days)
+
+
+def send_password_reset(user: User) -> bool:
+    """Send a single-use link for choosing a new password."""
+    link = external_url("auth.reset_password", token=accounts.reset_token(user))
+    minutes = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+    return send(user, "reset_password", link=link, minutes=minutes)
+
+
+def send_password_changed(user: User) -> bool:
+    """Tell the user that their password changed, with the way back if it was not them."""
+    return send(user, "password_changed", link=external_url("auth.reset_request"))
+
+
+def send_email_changed(user: User, old_address: str) -> bool:
+    """Tell the old address that the account moved to another one."""
+    link = external_url("auth.login")
+    return send(user, "email_changed", to=old_address, link=link)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """A full address for an e-mail: from PUBLIC_URL if set, never from a forged Host header."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return base.rstrip("/") + url_for(endpoint, **values)
+
+
+def send(user: User, template: str, *, to: str | None = None, **context) -> bool:
+    """Render templates/email/<template>.txt in the user's language and send it; False if not."""
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    site = current_app.config["SITE_NAME"]
+    with force_locale(locale):
+        subject = f"{site}: {SUBJECTS[template]}"
+        body = render_template(f"email/{template}.txt", user=user, site_name=site, **context)
+    message = Message(subject=subject, recipients=[to or user.email], body=body)
+    if current_app.extensions["mail"].suppress:
+        _log(message)
+    try:
+        mail.send(message)
+    except (smtplib.SMTPException, OSError):
+        logger.exception("could not send %r to user %s", template, user.id)
+        return False
+    return True
+
+
+def _log(message: Message) -> None:
+    """Write the whole message where a developer sees it, so its links can be followed."""
+    if not logger.handlers and not current_app.testing:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    recipients = ", ".join(message.recipients)
+    logger.info(
+        "e-mail not sent (no MAIL_SERVER, or MAIL_SUPPRESS_SEND):\nTo: %s\nSubject: %s\n\n%s",
+        recipients,
+        message.subject,
+        message.body,
+    )
