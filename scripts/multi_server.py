@@ -5,7 +5,8 @@ same posts through both servers leave counts equal to the votes stored, and that
 limit reached on one server holds on the other. Loopback only; everything it creates lives
 in a schema of its own that is dropped at the end.
 
-    TEST_DATABASE_URL=postgresql+psycopg://... TEST_REDIS_URL=redis://... python scripts/multi_server.py
+    TEST_DATABASE_URL=postgresql+psycopg://... TEST_REDIS_URL=redis://... \\
+        python scripts/multi_server.py
 """
 
 import json
@@ -63,6 +64,10 @@ class Browser:
         self.token = TOKEN.search(page).group(1)
         fields = {"username": username, "password": PASSWORD, "csrf_token": self.token}
         status, _ = self.request(f"{base}/auth/login", fields)
+        # Logging in starts a new session, with a new CSRF token (in the logout form).
+        _, page = self.request(f"{base}/")
+        if found := TOKEN.search(page):
+            self.token = found.group(1)
         return status
 
 
@@ -241,8 +246,8 @@ def main() -> int:
         print(f"Two servers: {' and '.join(bases)}, schema {schema}")
         results = {
             "a login made on one server is valid on the other": check_login_is_shared(bases),
-            f"{VOTERS} users voting through both servers: counts equal votes stored": check_votes_add_up(
-                bases, thread_id, engine
+            f"{VOTERS} users voting through both servers: counts equal votes stored": (
+                check_votes_add_up(bases, thread_id, engine)
             ),
             "a posting limit reached on one server holds on the other": check_limit_is_shared(
                 bases, thread_id
