@@ -1,5 +1,6 @@
 """Business-rule failures, and the one place that turns failures into HTTP answers."""
 
+import re
 import time
 
 from flask import (
@@ -130,13 +131,28 @@ def _handle_server_error(_error: InternalServerError):
 KEPT_OUT = {"csrf_token", "password", "password_confirm", "current_password"}
 
 
-def _kept_text_page(status: int, message: str, retry_after: int):
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_characters():
+    """NUL and other control characters are refused before any view sees them (4xx, no 500)."""
+    values = [*request.args.values(), *request.form.values()]
+    if any(CONTROL_CHARACTERS.search(value) for value in values):
+        message = _l(
+            "What you sent contains control characters (such as NUL) that cannot be stored. "
+            "They have been removed below; please check the text and send it again."
+        )
+        return _kept_text_page(400, message, None)
+    return None
+
+
+def _kept_text_page(status: int, message: str, retry_after: int | None):
     """An error that saved nothing: say so, and give back what the user typed to send again."""
     if wants_json():
         response = jsonify(error=str(message), status=status)
     else:
         kept = [
-            (name, value)
+            (name, CONTROL_CHARACTERS.sub("", value))
             for name, value in request.form.items(multi=True)
             if name not in KEPT_OUT and value.strip()
         ]
@@ -145,7 +161,8 @@ def _kept_text_page(status: int, message: str, retry_after: int):
         )
         response = make_response(page)
     response.status_code = status
-    response.headers["Retry-After"] = str(retry_after)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 
@@ -183,6 +200,7 @@ def _unauthorized():
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_control_characters)
     login_manager.unauthorized_handler(_unauthorized)
     app.register_error_handler(RateLimitExceeded, _handle_rate_limit)
     app.register_error_handler(OperationalError, _handle_database_down)
