@@ -15,6 +15,7 @@ run: $(VENV)/.installed .env
 
 test: $(VENV)/.installed-dev browser
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r forum config.py
 	$(BIN)/pytest
 
 # Two gunicorn servers on one PostgreSQL and Redis (TEST_DATABASE_URL, TEST_REDIS_URL).

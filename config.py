@@ -3,7 +3,7 @@
 
 class Config:
     # Only for development and tests: the app refuses to run without debug on this key.
-    SECRET_KEY = "dev-only-secret-change-me"
+    SECRET_KEY = "dev-only-secret-change-me"  # nosec B105
     SQLALCHEMY_DATABASE_URI = "sqlite:///forum.sqlite"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 

@@ -15,7 +15,8 @@ from .services.moderation import flag_post, hide_post, set_featured
 from .services.posts import Contribution, add_contribution, add_reply, propose_thread
 from .services.votes import cast_vote
 
-DEMO_PASSWORD = "demo-password-1"
+# Published in the README for the demo.
+DEMO_PASSWORD = "demo-password-1"  # nosec B105
 DEMO_EMAIL_DOMAIN = "demo.example.org"
 
 AUTHOR = "line_kjaer"
@@ -812,7 +813,8 @@ def _moderate(users: dict[str, User]) -> None:
 
 def _cast_votes(users: dict[str, User]) -> None:
     """Readers vote on each other's posts: a fixed, lopsided pattern so rankings differ."""
-    chooser = Random(2026)
+    # A fixed, repeatable demo, not security.
+    chooser = Random(2026)  # nosec B311
     voters = [user for name, user in users.items() if name != AUTHOR]
     for post in db.session.scalars(select(Post).order_by(Post.id)).all():
         appeal = chooser.random()

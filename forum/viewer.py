@@ -12,5 +12,6 @@ def viewer() -> User | None:
 def signed_in() -> User:
     """The logged-in user; for views behind login_required."""
     user = viewer()
-    assert user is not None, "view is missing @login_required"
+    if user is None:
+        raise RuntimeError("a view using signed_in() is missing @login_required")
     return user

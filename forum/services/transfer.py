@@ -6,7 +6,7 @@ from enum import Enum
 from typing import IO, Any
 
 from markupsafe import Markup
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, insert, select
 
 from ..extensions import db
 from ..models import Base
@@ -39,7 +39,7 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
             typed[column.name] = datetime.fromisoformat(value)
         elif isinstance(column.type, SafeHTML):
             # The HTML was sanitised when it was first saved; the export is our own.
-            typed[column.name] = Markup(value)
+            typed[column.name] = Markup(value)  # nosec B704
     return typed
 
 
@@ -79,9 +79,6 @@ def _advance_sequences() -> None:
         return
     for table in Base.metadata.sorted_tables:
         if "id" in table.columns and table.columns["id"].autoincrement:
-            db.session.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-                )
-            )
+            highest = select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery()
+            sequence = func.pg_get_serial_sequence(table.name, "id")
+            db.session.execute(select(func.setval(sequence, highest + 1, False)))
