@@ -99,7 +99,8 @@ def error_response(status: int, message: str):
     if wants_json():
         return jsonify(error=str(message), status=status), status
     title = TITLES.get(status, TITLES[400])
-    page = render_template("errors/error.html", status=status, title=title, message=message)
+    # str(): a lazy translation counts as safe HTML in Jinja, and messages may quote users.
+    page = render_template("errors/error.html", status=status, title=title, message=str(message))
     return page, status
 
 
@@ -157,7 +158,11 @@ def _kept_text_page(status: int, message: str, retry_after: int | None):
             if name not in KEPT_OUT and value.strip()
         ]
         page = render_template(
-            "errors/kept.html", title=TITLES[status], message=message, kept=kept, status=status
+            "errors/kept.html",
+            title=TITLES[status],
+            message=str(message),
+            kept=kept,
+            status=status,
         )
         response = make_response(page)
     response.status_code = status

@@ -49,6 +49,7 @@ registering = limiter.limit(
 login_by_address = limiter.limit(
     _limit("RATELIMIT_LOGIN"), key_func=get_remote_address, methods=["POST"]
 )
+password_check = limiter.limit(_limit("RATELIMIT_LOGIN"), key_func=account_key, methods=["POST"])
 login_by_account = limiter.limit(
     _limit("RATELIMIT_LOGIN"), key_func=login_name_key, methods=["POST"]
 )

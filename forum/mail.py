@@ -1,4 +1,4 @@
-"""The site's e-mails: plain text in the recipient's language, written to the log in development."""
+"""The site's e-mails: plain text in the recipient's language; in development, to the log."""
 
 import logging
 import smtplib

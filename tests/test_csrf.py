@@ -46,6 +46,8 @@ def test_fetch_calls_send_the_token_in_a_header(client, reader):
         "/auth/login",
         data={"username": "reader", "password": "correct horse battery", "csrf_token": token},
     )
+    # Logging in starts a new session, with a new token.
+    token = token_from(client.get("/account/password").text)
     assert client.post("/preview", data={"body": "*x*"}).status_code == 400
 
     response = client.post("/preview", data={"body": "*x*"}, headers={"X-CSRFToken": token})

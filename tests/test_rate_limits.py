@@ -1,6 +1,7 @@
 """With rate limits on: writes answer 429 with Retry-After, keep the text, and share Redis."""
 
 import os
+import re
 import uuid
 
 import pytest
@@ -36,9 +37,9 @@ def test_login_is_throttled_without_revealing_whether_the_account_exists(client,
     for response in answers.values():
         assert response.status_code == 429
         assert int(response.headers["Retry-After"]) > 0
-    assert answers["reader"].text.replace("reader", "X") == answers["nobody-here"].text.replace(
-        "nobody-here", "X"
-    )
+    # The same page for both, but for the name typed and the seconds left to wait.
+    pages = [re.sub(r"\d+", "N", answers[name].text.replace(name, "X")) for name in answers]
+    assert pages[0] == pages[1]
 
 
 def test_new_accounts_post_less_often_and_keep_their_text(as_reader, thread):

@@ -11,7 +11,11 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "forum" / "translations"
 KEYWORDS = {"_": None, "_l": None, "lazy_gettext": None, "gettext": None, "ngettext": (1, 2)}
-METHODS = [("forum/**.py", "python"), ("templates/**.html", "jinja2")]
+METHODS = [
+    ("forum/**.py", "python"),
+    ("templates/**.html", "jinja2"),
+    ("templates/**.txt", "jinja2"),
+]
 
 
 def catalogue(language: str):

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import limits, mail
 from ..errors import InvalidInput
 from ..forms import attach_error, status_for
+from ..models import User
 from ..redirects import local_next
 from ..services import accounts
 from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -15,7 +16,7 @@ from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-def start_session(user, remember: bool = False) -> None:
+def start_session(user: User, remember: bool = False) -> None:
     """Log the user in on a new, empty session: nothing from before the login survives."""
     session.clear()
     login_user(user, remember=remember)

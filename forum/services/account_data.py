@@ -13,6 +13,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Article, Flag, Post, Role, Thread, User, Vote, utcnow
 from ..passwords import verify_password
+from .accounts import WRONG_PASSWORD
 from .posts import withdraw_post
 from .votes import apply_vote_change
 
@@ -75,7 +76,16 @@ POST = (
     "edited_at",
     "deleted_at",
 )
-REVISION = ("body", "stance", "organisation", "channel", "source_url", "effect")
+REVISION = (
+    "body",
+    "stance",
+    "organisation",
+    "channel",
+    "source_url",
+    "effect",
+    "written_at",
+    "replaced_at",
+)
 
 
 def export_user_data(user: User) -> dict[str, Any]:
@@ -130,11 +140,7 @@ def _posts(user: User) -> list[dict[str, Any]]:
             "thread": thread_title,
             "article": article_title,
             "in_reply_to": replying_to,
-            "revisions": [
-                _fields(revision, REVISION)
-                | {"written_at": _plain(revision.written_at), "replaced_at": _plain(revision.replaced_at)}
-                for revision in post.revisions
-            ],
+            "revisions": [_fields(revision, REVISION) for revision in post.revisions],
         }
         for post, thread_title, article_title, replying_to in rows
     ]
@@ -167,7 +173,7 @@ def delete_account(user: User, password: str, mode: str) -> None:
     except ValueError:
         raise InvalidInput(_l("Choose what happens to your posts."), field="mode") from None
     if not verify_password(user.password_hash, password):
-        raise InvalidInput(_l("That is not your current password."), field="current_password")
+        raise InvalidInput(WRONG_PASSWORD, field="current_password")
     _take_back_votes(user)
     if mode == DeleteMode.REMOVE:
         _remove_posts(user)
@@ -189,15 +195,16 @@ def _take_back_votes(user: User) -> None:
 
 def _remove_posts(user: User) -> None:
     """Replies first, so a contribution of theirs keeps a placeholder only for others' replies."""
+    mine = Post.author_id == user.id
     replies = db.session.scalars(
-        select(Post).where(Post.author_id == user.id, Post.parent_id.is_not(None)).order_by(Post.id)
+        select(Post).where(mine, Post.parent_id.is_not(None)).order_by(Post.id)
     ).all()
     for reply in replies:
         withdraw_post(reply)
     db.session.flush()
     contributions = db.session.scalars(
         select(Post)
-        .where(Post.author_id == user.id, Post.parent_id.is_(None), Post.deleted_at.is_(None))
+        .where(mine, Post.parent_id.is_(None), Post.deleted_at.is_(None))
         .order_by(Post.id)
     ).all()
     for contribution in contributions:

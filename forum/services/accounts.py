@@ -34,6 +34,7 @@ CONFIRM_SALT = "forum.email-confirm"
 RESET_SALT = "forum.password-reset"
 
 WRONG_PASSWORD = _l("That is not your current password.")
+EMAIL_TAKEN = _l("An account with that e-mail address exists.")
 
 
 class InvalidLink(ForumError):
@@ -107,7 +108,7 @@ def _check_free(username: str, email: str) -> None:
 
 def _check_email_free(email: str) -> None:
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise InvalidInput(_l("An account with that e-mail address exists."), field="email")
+        raise InvalidInput(EMAIL_TAKEN, field="email")
 
 
 def check_new_password(password: str) -> None:
@@ -264,7 +265,7 @@ def change_email(user: User, current_password: str, email: str) -> str:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise InvalidInput(_l("An account with that e-mail address exists."), field="email") from None
+        raise InvalidInput(EMAIL_TAKEN, field="email") from None
     return old
 
 
@@ -276,7 +277,7 @@ def update_profile(user: User, profile: Profile) -> None:
         if CONTROL.search(text):
             raise InvalidInput(_l("Remove the control characters."), field=field)
     if len(display_name) > MAX_DISPLAY_NAME:
-        raise InvalidInput(_l("At most %(n)d characters.", n=MAX_DISPLAY_NAME), field="display_name")
+        raise InvalidInput(_l("At most %(n)d characters.", n=MAX_DISPLAY_NAME), "display_name")
     if display_name.lower() != user.username_key and find_user_by_name(display_name):
         # A display name that is someone else's username would let one pose as them.
         raise InvalidInput(_l("That is another user's username."), field="display_name")
@@ -295,13 +296,14 @@ def _clean_links(text: str) -> list[str]:
     links = [line.strip() for line in text.splitlines() if line.strip()]
     if len(links) > MAX_LINKS:
         raise InvalidInput(_l("At most %(n)d links.", n=MAX_LINKS), field="links")
-    for link in links:
+    for number, link in enumerate(links, 1):
         if not _is_web_link(link):
+            # Only the number goes into the message: lazy strings are not escaped in templates.
             raise InvalidInput(
                 _l(
-                    "Each link must be a web address starting with http:// or https://: "
-                    "%(link)s",
-                    link=link[:MAX_LINK_LENGTH],
+                    "Link %(n)d is not a web address: each link must start with http:// or "
+                    "https://.",
+                    n=number,
                 ),
                 field="links",
             )

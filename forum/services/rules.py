@@ -1,6 +1,8 @@
 """Checks shared by every write: is the discussion open, and may this user write at all."""
 
+from flask import current_app
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..errors import DiscussionClosed, NotAllowed, ThreadLocked
@@ -20,14 +22,24 @@ def is_suspended(user: User) -> bool:
 
 
 def check_may_write(user: User) -> None:
-    """Banned and suspended users may read, but not post, reply, vote or flag."""
-    reason = user.sanction_reason or _l("no reason given")
+    """Banned and suspended users may read, but not post, reply, vote or flag; nor, where
+    REQUIRE_CONFIRMED_EMAIL is set, may users whose address is not confirmed."""
+    # gettext, not _l: a lazy string counts as safe HTML in templates, and the reason is text
+    # a moderator typed, so it must stay a plain string that the templates escape.
+    reason = user.sanction_reason or _("no reason given")
     if user.banned:
-        raise Banned(_l("Your account is banned: %(reason)s", reason=reason))
+        raise Banned(_("Your account is banned: %(reason)s", reason=reason))
     if is_suspended(user):
         until = format_datetime(user.suspended_until, "short")
         raise Suspended(
-            _l("Your account is suspended until %(until)s: %(reason)s", until=until, reason=reason)
+            _("Your account is suspended until %(until)s: %(reason)s", until=until, reason=reason)
+        )
+    if current_app.config["REQUIRE_CONFIRMED_EMAIL"] and user.email_confirmed_at is None:
+        raise NotAllowed(
+            _l(
+                "Confirm your e-mail address first: follow the link we sent you, or ask for a "
+                "new one on your account page."
+            )
         )
 
 

@@ -2,7 +2,7 @@
 
 import re
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..errors import InvalidInput
@@ -25,7 +25,7 @@ def screen(user: User, article: Article, text: str, *, is_new: bool = True) -> P
     settings = load_settings()
     if word := first_match(settings.blocked, text):
         raise InvalidInput(
-            _l("“%(word)s” is not allowed here. Please rephrase your post.", word=word),
+            gettext("“%(word)s” is not allowed here. Please rephrase your post.", word=word),
             field="body",
         )
     if can_moderate(user) or user.id == article.author_id:

@@ -17,7 +17,7 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.get("/users/<username>")
 def profile(username: str):
     user = find_user_by_name(username)
-    if user is None:
+    if user is None or user.deleted_at is not None:
         abort(404)
     if user.username != username:
         return redirect(url_for("users.profile", username=user.username), 301)

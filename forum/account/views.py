@@ -1,0 +1,182 @@
+"""The user's own account: profile, password, e-mail address, their data and deleting it all."""
+
+import json
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import limits, mail
+from ..errors import InvalidInput
+from ..forms import attach_error, status_for
+from ..models import User, utcnow
+from ..services import account_data, accounts
+from ..viewer import signed_in
+from .forms import (
+    ConfirmEmailForm,
+    DeleteAccountForm,
+    EmailForm,
+    PasswordForm,
+    ProfileForm,
+    ResendConfirmationForm,
+)
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.get("")
+@login_required
+def index():
+    return render_template(
+        "account/index.html", user=signed_in(), resend_form=ResendConfirmationForm()
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    user = signed_in()
+    form = ProfileForm(obj=user)
+    if not form.is_submitted():
+        form.locale.data = user.locale or str(get_locale())
+    if form.validate_on_submit():
+        change = accounts.Profile(
+            display_name=form.display_name.data or "",
+            bio=form.bio.data or "",
+            links=form.links.data or "",
+            locale=form.locale.data,
+        )
+        try:
+            accounts.update_profile(user, change)
+        except InvalidInput as error:
+            attach_error(form, error)
+        else:
+            flash(_("Your profile is saved."), "success")
+            response = redirect(url_for("account.profile"))
+            # The language switch's cookie would outrank the language just saved.
+            response.delete_cookie(current_app.config["LANGUAGE_COOKIE"])
+            return response
+    return render_template("account/profile.html", form=form, user=user), status_for(form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limits.password_check
+def password():
+    user = signed_in()
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(user, form.current_password.data, form.password.data)
+        except InvalidInput as error:
+            attach_error(form, error)
+        else:
+            # The new session token ended every session; carry this one over to it.
+            login_user(user, remember=_remembered())
+            mail.send_password_changed(user)
+            flash(_("Your password is changed. Your other sessions are logged out."), "success")
+            return redirect(url_for("account.index"))
+    return render_template("account/password.html", form=form, user=user), status_for(form)
+
+
+def _remembered() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+@limits.password_check
+def email():
+    user = signed_in()
+    form = EmailForm()
+    if form.validate_on_submit():
+        try:
+            old = accounts.change_email(user, form.current_password.data, form.email.data)
+        except InvalidInput as error:
+            attach_error(form, error)
+        else:
+            mail.send_email_changed(user, old)
+            _send_confirmation(user)
+            return redirect(url_for("account.index"))
+    return render_template("account/email.html", form=form, user=user), status_for(form)
+
+
+@bp.post("/confirm")
+@login_required
+@limits.password_reset
+def resend_confirmation():
+    user = signed_in()
+    if not ResendConfirmationForm().validate_on_submit():
+        abort(400)
+    if user.email_confirmed:
+        flash(_("Your e-mail address is already confirmed."), "info")
+    else:
+        _send_confirmation(user)
+    return redirect(url_for("account.index"))
+
+
+def _send_confirmation(user: User) -> None:
+    if mail.send_confirmation(user):
+        flash(_("We sent a link to %(email)s to confirm it.", email=user.email), "info")
+    else:
+        flash(_("The e-mail could not be sent just now. Please try again later."), "error")
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """The link from the e-mail shows a button; only the POST confirms (GET never writes)."""
+    user = accounts.user_to_confirm(token)
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        if accounts.confirm_email(token):
+            flash(_("Thank you: your e-mail address is confirmed."), "success")
+        else:
+            flash(_("Your e-mail address is already confirmed."), "info")
+        if current_user.is_authenticated:
+            return redirect(url_for("account.index"))
+        return redirect(url_for("articles.index"))
+    return render_template("account/confirm.html", form=form, user=user)
+
+
+@bp.get("/export")
+@login_required
+def export():
+    """Everything the forum holds about the user, as a JSON download."""
+    user = signed_in()
+    data = account_data.export_user_data(user)
+    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    response = current_app.response_class(body, mimetype="application/json")
+    filename = f"forum-{user.username}-{utcnow():%Y-%m-%d}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+@limits.password_check
+def delete():
+    user = signed_in()
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            account_data.delete_account(user, form.current_password.data, form.mode.data)
+        except InvalidInput as error:
+            attach_error(form, error)
+        else:
+            session.clear()
+            logout_user()
+            flash(_("Your account is deleted. Goodbye, and thank you for taking part."), "info")
+            return redirect(url_for("articles.index"))
+    return render_template("account/delete.html", form=form, user=user), status_for(form)

@@ -1,0 +1,248 @@
+"""Confirming an e-mail address through a signed link, and what an unconfirmed account may do."""
+
+import logging
+import re
+import time
+
+import itsdangerous.timed
+import pytest
+from flask_babel import get_locale
+from sqlalchemy import func, select
+
+import forum.mail
+from forum.extensions import db, mail
+from forum.models import Post, User
+from forum.services.accounts import email_token
+
+REGISTRATION = {
+    "username": "tove",
+    "email": "tove@example.dk",
+    "password": "a long enough password",
+    "password_confirm": "a long enough password",
+}
+SEVEN_DAYS = 7 * 24 * 3600
+
+
+def link_path(message) -> str:
+    """The path of the one link in an e-mail."""
+    return re.search(r"http://localhost(/\S+)", message.body).group(1)
+
+
+def stored(user_id: int) -> User:
+    db.session.expire_all()
+    return db.session.get(User, user_id)
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Move the signed links' clock forward by some seconds."""
+
+    def move(seconds: int) -> None:
+        real = time.time
+        monkeypatch.setattr(
+            itsdangerous.timed.TimestampSigner,
+            "get_timestamp",
+            lambda self: int(real()) + seconds,
+        )
+
+    return move
+
+
+def test_registration_sends_a_link_that_confirms_the_address(client):
+    with mail.record_messages() as outbox:
+        response = client.post("/auth/register", data=REGISTRATION)
+    assert response.status_code == 302
+    assert [message.recipients for message in outbox] == [["tove@example.dk"]]
+    user = db.session.scalar(select(User))
+    assert user.email_confirmed_at is None
+
+    path = link_path(outbox[0])
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "tove@example.dk" in page.text
+    assert stored(user.id).email_confirmed_at is None, "GET never writes"
+
+    response = client.post(path)
+
+    assert response.status_code == 302
+    assert stored(user.id).email_confirmed_at is not None
+    assert "your e-mail address is confirmed" in client.get("/account").text
+
+
+def test_the_link_needs_no_login(client, reader):
+    token = email_token(reader)
+    assert client.post(f"/account/confirm/{token}").status_code == 302
+    assert stored(reader.id).email_confirmed_at is not None
+
+
+def test_a_tampered_link_is_refused(client, reader):
+    token = email_token(reader)
+    tampered = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+
+    for method in (client.get, client.post):
+        response = method(f"/account/confirm/{tampered}")
+        assert response.status_code == 400
+        assert "This link is not valid." in response.text
+    assert stored(reader.id).email_confirmed_at is None
+
+
+def test_a_link_signed_with_another_key_is_refused(app, client, reader):
+    foreign = itsdangerous.URLSafeTimedSerializer("another key", salt="forum.email-confirm")
+    token = foreign.dumps({"user": reader.id, "email": reader.email})
+    assert client.post(f"/account/confirm/{token}").status_code == 400
+    assert stored(reader.id).email_confirmed_at is None
+
+
+def test_a_link_expires_after_seven_days(client, reader, later):
+    token = email_token(reader)
+    later(SEVEN_DAYS - 60)
+    assert client.get(f"/account/confirm/{token}").status_code == 200
+
+    later(SEVEN_DAYS + 1)
+    response = client.post(f"/account/confirm/{token}")
+
+    assert response.status_code == 400
+    assert "This link has expired." in response.text
+    assert stored(reader.id).email_confirmed_at is None
+
+
+def test_an_already_confirmed_address_stays_confirmed(client, reader):
+    token = email_token(reader)
+    client.post(f"/account/confirm/{token}")
+    first = stored(reader.id).email_confirmed_at
+
+    assert "is already confirmed" in client.get(f"/account/confirm/{token}").text
+    response = client.post(f"/account/confirm/{token}", follow_redirects=True)
+
+    assert "already confirmed" in response.text
+    assert stored(reader.id).email_confirmed_at == first
+
+
+def test_a_link_for_an_earlier_address_confirms_nothing(as_reader, reader):
+    old_token = email_token(reader)
+    as_reader.post(
+        "/account/email",
+        data={"email": "new@example.org", "current_password": "correct horse battery"},
+    )
+
+    assert as_reader.post(f"/account/confirm/{old_token}").status_code == 400
+    assert stored(reader.id).email_confirmed_at is None
+
+
+def test_resending_the_link(as_reader, reader):
+    with mail.record_messages() as outbox:
+        response = as_reader.post("/account/confirm")
+    assert response.status_code == 302
+    assert len(outbox) == 1
+    as_reader.post(link_path(outbox[0]))
+
+    with mail.record_messages() as outbox:
+        page = as_reader.post("/account/confirm", follow_redirects=True).text
+    assert outbox == []
+    assert "already confirmed" in page
+
+
+def test_changing_the_address_needs_the_password_and_confirming_again(as_reader, reader):
+    as_reader.post(f"/account/confirm/{email_token(reader)}")
+    refused = as_reader.post(
+        "/account/email", data={"email": "new@example.org", "current_password": "wrong one!"}
+    )
+    assert refused.status_code == 422
+    assert "That is not your current password." in refused.text
+    assert 'value="new@example.org"' in refused.text
+    assert stored(reader.id).email == "reader@example.org"
+
+    with mail.record_messages() as outbox:
+        response = as_reader.post(
+            "/account/email",
+            data={"email": "New@Example.org", "current_password": "correct horse battery"},
+        )
+
+    assert response.status_code == 302
+    user = stored(reader.id)
+    assert (user.email, user.email_confirmed_at) == ("new@example.org", None)
+    assert sorted(message.recipients[0] for message in outbox) == [
+        "new@example.org",
+        "reader@example.org",
+    ]
+    confirmation = next(m for m in outbox if m.recipients == ["new@example.org"])
+    as_reader.post(link_path(confirmation))
+    assert stored(reader.id).email_confirmed_at is not None
+
+
+def test_an_address_in_use_cannot_be_taken(as_reader, make_user):
+    make_user("other", email="other@example.org")
+    response = as_reader.post(
+        "/account/email",
+        data={"email": "OTHER@example.org", "current_password": "correct horse battery"},
+    )
+    assert response.status_code == 422
+    assert "An account with that e-mail address exists." in response.text
+
+
+def test_without_a_mail_server_the_message_goes_to_the_log(client, caplog):
+    caplog.set_level(logging.INFO, logger="forum.mail")
+    client.post("/auth/register", data=REGISTRATION)
+
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "forum.mail")
+    assert "To: tove@example.dk" in logged
+    assert re.search(r"http://localhost/account/confirm/\S+", logged)
+
+
+def test_the_email_is_written_in_the_users_language(client, reader, monkeypatch):
+    reader.locale = "da"
+    db.session.commit()
+    languages = []
+    real = forum.mail.render_template
+
+    def render(*args, **kwargs):
+        languages.append(str(get_locale()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(forum.mail, "render_template", render)
+    client.post("/auth/reset", data={"email": reader.email}, headers={"Accept-Language": "en"})
+
+    assert languages == ["da"]
+
+
+def test_links_use_the_public_url_when_set(app, client, reader):
+    app.config["PUBLIC_URL"] = "https://debat.example.dk/"
+    with mail.record_messages() as outbox:
+        client.post("/auth/reset", data={"email": reader.email}, headers={"Host": "evil.example"})
+    assert "https://debat.example.dk/auth/reset/" in outbox[0].body
+    assert "evil.example" not in outbox[0].body
+
+
+class TestWhenConfirmationIsRequired:
+    @pytest.fixture
+    def app_config(self, app_config: dict) -> dict:
+        return {**app_config, "REQUIRE_CONFIRMED_EMAIL": True}
+
+    def test_unconfirmed_users_cannot_post(self, as_reader, thread):
+        response = as_reader.post(
+            f"/threads/{thread.id}/posts", data={"stance": "agree", "body": "My point"}
+        )
+        assert response.status_code == 403
+        assert "Confirm your e-mail address first" in response.text
+        assert db.session.scalar(select(func.count()).select_from(Post)) == 0
+
+    def test_unconfirmed_users_cannot_reply_vote_flag_or_propose_threads(
+        self, as_reader, thread, article, make_post
+    ):
+        post = make_post(thread=thread)
+        answers = [
+            as_reader.post(f"/posts/{post.id}/replies", data={"body": "A reply"}),
+            as_reader.post(f"/posts/{post.id}/vote", data={"value": "1"}),
+            as_reader.post(f"/posts/{post.id}/flag", data={"reason": "spam"}),
+            as_reader.post(f"/articles/{article.slug}/threads/new", data={"title": "A question?"}),
+        ]
+        assert [answer.status_code for answer in answers] == [403, 403, 403, 403]
+        assert db.session.scalar(select(func.count()).select_from(Post)) == 1
+
+    def test_confirmed_users_can_post(self, as_reader, reader, thread):
+        as_reader.post(f"/account/confirm/{email_token(reader)}")
+        response = as_reader.post(
+            f"/threads/{thread.id}/posts", data={"stance": "agree", "body": "My point"}
+        )
+        assert response.status_code == 302
+        assert db.session.scalar(select(func.count()).select_from(Post)) == 1
