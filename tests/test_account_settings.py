@@ -1,5 +1,6 @@
 """The account pages: password, profile and language, common passwords, and the session's life."""
 
+import html
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -179,7 +180,7 @@ def test_a_display_name_may_not_be_another_users_name(as_reader, reader, author)
         "/account/profile", data={"display_name": "AUTHOR", "bio": "", "links": "", "locale": "en"}
     )
     assert response.status_code == 422
-    assert "That is another user's username." in response.text
+    assert "That is another user's username." in html.unescape(response.text)
 
     own = as_reader.post(
         "/account/profile", data={"display_name": "Reader", "bio": "", "links": "", "locale": "en"}
