@@ -1,7 +1,7 @@
 """The author's desk: their articles, and the strongest challenges they have not answered."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import Article, Post, Stance, User
@@ -32,7 +32,7 @@ def open_challenges(author: User, limit: int = 30) -> list[Post]:
                 Post.author_id != author.id,
                 Post.listed(),
             )
-            .options(joinedload(Post.author), joinedload(Post.thread))
+            .options(joinedload(Post.author), selectinload(Post.thread))
             .order_by(Post.best.desc(), Post.created_at.desc())
             .limit(limit)
         )

@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import Article, Post, PostStatus, Stance, Thread
@@ -109,7 +109,7 @@ def featured_posts(article: Article) -> list[Post]:
         db.session.scalars(
             select(Post)
             .where(Post.article_id == article.id, Post.featured.is_(True), Post.listed())
-            .options(joinedload(Post.author), joinedload(Post.thread))
+            .options(joinedload(Post.author), selectinload(Post.thread))
             .order_by(Post.best.desc())
             .limit(10)
         )
