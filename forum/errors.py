@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -189,9 +190,10 @@ def _handle_rate_limit(error: RateLimitExceeded):
     db.session.rollback()
     current = limiter.current_limit
     reset = max(1, round(current.reset_at - time.time())) if current else 60
-    message = _l(
-        "You have done that too often. Please wait %(seconds)d seconds and try again.",
-        seconds=reset,
+    message = ngettext(
+        "You have done that too often. Please wait %(num)d second and try again.",
+        "You have done that too often. Please wait %(num)d seconds and try again.",
+        reset,
     )
     return _kept_text_page(429, message, reset)
 
