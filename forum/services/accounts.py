@@ -95,7 +95,7 @@ def register(
         # Another request took the name or address between our check and our insert.
         db.session.rollback()
         _check_free(username, email)
-        raise
+        raise InvalidInput(_l("That username is taken."), field="username") from None
     return user
 
 
