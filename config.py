@@ -69,6 +69,13 @@ class Config:
     # address of the request, which a forged Host header could change; set it in production.
     PUBLIC_URL = ""
 
+    # Whole pages for visitors (never for logged-in users), until the next write. SimpleCache
+    # is per process; several servers share RedisCache (CACHE_REDIS_URL). NullCache: off.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 300
+    CACHE_KEY_PREFIX = "forum:"
+    CACHE_REDIS_URL = ""
+
     POSTS_PER_PAGE = 50
     ARTICLES_PER_PAGE = 20
 

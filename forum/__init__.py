@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if hops := app.config["PROXY_FIX_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import cli, errors, extensions, health, requestlog, templating
+    from . import cli, errors, extensions, health, pagecache, requestlog, templating
     from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .articles import bp as articles_bp
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     requestlog.init_app(app)
+    pagecache.init_app(app)
     cli.init_app(app)
     for blueprint in (
         account_bp,

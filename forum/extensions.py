@@ -5,6 +5,7 @@ import sqlite3
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
@@ -26,6 +27,7 @@ csrf = CSRFProtect()
 babel = Babel()
 talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
+cache = Cache()
 mail = Mail()
 
 CONTENT_SECURITY_POLICY = {

@@ -88,11 +88,13 @@ def app_config(database: dict) -> dict:
 def app(app_config: dict) -> Iterator[Flask]:
     app = create_app(app_config)
 
-    @app.before_request
     def fresh_globals() -> None:
         # Requests reuse the app context the test holds open; start each with an empty
         # `g`, as a real request would, so the login and locale of one don't leak into the next.
         g.__dict__.clear()
+
+    # First of all the request hooks, so none of the app's own sees a stale `g`.
+    app.before_request_funcs.setdefault(None, []).insert(0, fresh_globals)
 
     with app.app_context():
         db.create_all()

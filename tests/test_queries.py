@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event
 
 from forum.extensions import db
@@ -11,6 +12,12 @@ from forum.services import posts
 from forum.services.posts import Contribution
 
 STANCES = [Stance.AGREE, Stance.DISAGREE, Stance.EXAMPLE]
+
+
+@pytest.fixture
+def app_config(app_config: dict) -> dict:
+    # What a page costs when it is rendered, not when the visitors' cache answers.
+    return {**app_config, "CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
 
 
 @contextmanager
