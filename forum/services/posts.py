@@ -146,17 +146,7 @@ def delete_post(post: Post, user: User) -> None:
     """Remove a post; a contribution with replies leaves a placeholder so they keep their place."""
     if not can_delete_post(user, post):
         raise NotAllowed(_l("You can only delete your own posts."))
-    if post.is_listed:
-        count_post(post, -1)
-    if post.is_reply:
-        _delete_reply(post)
-    elif _has_replies(post):
-        post.deleted_at = utcnow()
-        post.body, post.body_html = "", Markup()
-        post.organisation = post.channel = post.source_url = post.effect = None
-        post.revisions.clear()
-    else:
-        db.session.delete(post)
+    withdraw_post(post)
     db.session.commit()
 
 
@@ -231,7 +221,7 @@ def _is_web_address(url: str) -> bool:
 
 
 def withdraw_post(post: Post) -> None:
-    """Remove a post as delete_post does, for its departing author; the caller commits."""
+    """Remove a post (a placeholder where it has replies) and its figures; the caller commits."""
     if post.is_listed:
         count_post(post, -1)
     if post.is_reply:
