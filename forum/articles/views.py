@@ -81,7 +81,17 @@ def edit(slug: str):
     article = load_article(slug)
     if not can_edit_article(viewer(), article):
         abort(403)
-    return _editor(ArticleForm(obj=article), article)
+    # Named fields, not obj=article: the article's tags are Tag rows, the form's are text.
+    saved = {
+        "title": article.title,
+        "lede": article.lede,
+        "body": article.body,
+        "questions": article.questions,
+        "language": article.language,
+        "tags": ", ".join(tag.name for tag in article.tags),
+        "hold_posts": article.hold_posts,
+    }
+    return _editor(ArticleForm(data=saved), article)
 
 
 def _editor(form: ArticleForm, article: Article | None):
@@ -97,8 +107,6 @@ def _editor(form: ArticleForm, article: Article | None):
                 attach_error(form, error)
             else:
                 return redirect(url_for("articles.show", slug=article.slug))
-    if request.method == "GET" and article is not None:
-        form.tags.data = ", ".join(tag.name for tag in article.tags)
     return render_template(
         "articles/edit.html", form=form, article=article, preview=preview
     ), status_for(form)
