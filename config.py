@@ -50,8 +50,8 @@ class Config:
     RATELIMIT_PASSWORD_RESET = "3/minute;10/hour"
 
     # Posting, replying, voting, flagging and proposing threads need a confirmed address.
-    # Off so the demo works; turn it on in production.
-    REQUIRE_CONFIRMED_EMAIL = False
+    # (The demo accounts are confirmed; in development the links are in the log.)
+    REQUIRE_CONFIRMED_EMAIL = True
     # How long the links in e-mails work, in seconds.
     EMAIL_CONFIRM_MAX_AGE = 7 * 24 * 3600
     PASSWORD_RESET_MAX_AGE = 3600

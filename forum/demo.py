@@ -831,6 +831,8 @@ def _create_users() -> dict[str, User]:
         )
         for name, role, locale in USERS
     }
+    for user in users.values():
+        user.email_confirmed_at = utcnow()  # demo addresses cannot receive mail
     author = users[AUTHOR]
     author.display_name = AUTHOR_PROFILE["display_name"]
     author.bio = AUTHOR_PROFILE["bio"]

@@ -79,6 +79,8 @@ def app_config(database: dict) -> dict:
         "SECRET_KEY": "test",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # Most tests post as fresh accounts; tests of the rule switch it on.
+        "REQUIRE_CONFIRMED_EMAIL": False,
         **CHEAP_ARGON2,
         **database,
     }
@@ -298,6 +300,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 8,
             "ARGON2_PARALLELISM": 1,
+            "REQUIRE_CONFIRMED_EMAIL": False,
         }
     )
     with app.app_context():
