@@ -91,3 +91,37 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(recount_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(gen_data_command)
+
+
+@click.command("gen-data")
+@click.option("--articles", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--users", type=click.IntRange(3), default=1_000, show_default=True)
+@click.option("--posts", type=click.IntRange(0), default=20_000, show_default=True)
+@click.option("--votes", type=click.IntRange(0), default=50_000, show_default=True)
+@click.option(
+    "--big-thread",
+    type=click.IntRange(0),
+    default=0,
+    help="Posts given to the first article's first question before the rest are spread.",
+)
+@click.option("--seed", type=int, default=1, show_default=True)
+def gen_data_command(
+    articles: int, users: int, posts: int, votes: int, big_thread: int, seed: int
+) -> None:
+    """Add generated users, articles, debates and votes in bulk (for benchmarks)."""
+    import time
+
+    from .services.generate import GENERATED_PASSWORD, Size, generate
+
+    started = time.perf_counter()
+    size = Size(articles, users, posts, votes, seed=seed, big_thread=big_thread)
+    try:
+        counts = generate(size)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    elapsed = time.perf_counter() - started
+    click.echo(", ".join(f"{count} {name}" for name, count in counts.items()))
+    click.echo(
+        f"Generated in {elapsed:.1f} s. Every gen_user_N has the password {GENERATED_PASSWORD}."
+    )

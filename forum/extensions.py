@@ -3,8 +3,8 @@
 import hmac
 import sqlite3
 
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Babel, get_translations
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -77,12 +77,40 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def _request_translations():
+    """The request's translations, looked up once (not while force_locale is in effect)."""
+    babel_state = g.get("_flask_babel")  # Flask-Babel 4's per-request namespace
+    if babel_state is None or getattr(babel_state, "forced_babel_locale", None) is not None:
+        return get_translations()
+    translations = g.get("_forum_translations")
+    if translations is None:
+        translations = g._forum_translations = get_translations()
+    return translations
+
+
+def _install_template_gettext(app: Flask) -> None:
+    # Flask-Babel looks the translations up on every call; a long thread page makes
+    # thousands of calls, so templates get callables that look them up once per request.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: _request_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: _request_translations().ungettext(
+            singular, plural, n
+        ),
+        pgettext=lambda context, string: _request_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: _request_translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
+
+
 def init_app(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    _install_template_gettext(app)
     login_manager.init_app(app)
     # Without a mail server e-mails go to the log (forum.mail) instead.
     app.config.setdefault("MAIL_SUPPRESS_SEND", app.testing or not app.config.get("MAIL_SERVER"))

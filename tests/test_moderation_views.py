@@ -352,6 +352,15 @@ def test_moderator_cannot_change_roles(as_moderator, reader):
     assert reader.role == Role.READER
 
 
+def test_the_flag_page_keeps_the_text_of_a_refused_flag(as_reader, post):
+    page = as_reader.get(f"/posts/{post.id}/flag")
+    assert page.status_code == 200 and 'name="reason"' in page.text
+
+    refused = as_reader.post(f"/posts/{post.id}/flag", data={"reason": "other", "details": ""})
+    assert refused.status_code == 422
+    assert "Say what the problem is." in refused.text
+
+
 def test_macros_render_without_the_template_context(app, moderator, post, thread, article):
     source = (
         "{% from '_macros/moderation.html' import post_tools, thread_tools, article_tools,"
@@ -371,7 +380,7 @@ def test_macros_render_without_the_template_context(app, moderator, post, thread
     assert "/approve" not in tools and "/restore" not in tools
     assert f"/moderation/threads/{thread.id}/pin" in tools
     assert f"/moderation/articles/{article.slug}/close" in tools
-    assert '<details class="flag">' in tools and f'action="/posts/{post.id}/flag"' in tools
+    assert f'href="/posts/{post.id}/flag?next=' in tools
     assert "You flagged this post." in flagged
     assert label == "Off topic"
 

@@ -4,14 +4,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from .. import limits
-from ..errors import wants_json
+from ..errors import InvalidInput, wants_json
 from ..extensions import db
+from ..forms import attach_error, status_for
 from ..loaders import load_article, load_post, load_thread
 from ..models import Action, Flag, Post
 from ..permissions import can_moderate
@@ -64,17 +65,27 @@ def _back_to_post(post: Post, message: str):
     return done(message, default, anchor=f"post-{post.id}")
 
 
-@bp.post("/posts/<int:post_id>/flag")
+@bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
 @login_required
 @limits.flagging
 def flag(post_id: int):
+    """A page of its own for the flag form: one link per post keeps long threads light."""
     post = load_post(post_id)
     form = FlagForm()
-    check(form)
-    moderation.flag_post(post, signed_in(), form.reason.data, form.details.data or "")
     if wants_json():
-        return {"flagged": True}
-    return _back_to_post(post, _("Thank you. The moderators will look at it."))
+        check(form)
+    if form.validate_on_submit():
+        try:
+            moderation.flag_post(post, signed_in(), form.reason.data, form.details.data or "")
+        except InvalidInput as error:
+            attach_error(form, error)
+        else:
+            if wants_json():
+                return {"flagged": True}
+            return _back_to_post(post, _("Thank you. The moderators will look at it."))
+    if request.method == "GET":
+        form.next.data = local_next(url_for("threads.permalink", post_id=post.id))
+    return render_template("moderation/flag.html", form=form, post=post), status_for(form)
 
 
 @bp.post("/moderation/posts/<int:post_id>/hide")
