@@ -103,3 +103,10 @@ def test_servers_sharing_redis_see_each_others_writes(app_config, thread, reader
         for app in apps:
             with app.app_context():
                 db.engine.dispose()
+
+
+def test_visitors_get_no_session_cookie_so_their_pages_can_be_cached(client, thread):
+    for url in ("/", f"/articles/{thread.article.slug}", f"/threads/{thread.id}"):
+        response = client.get(url)
+        assert "Set-Cookie" not in response.headers, url
+        assert client.get(url).headers["X-Cache"] == "hit", url

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..forms import attach_error, status_for
 from ..loaders import load_post, load_thread
 from ..models import Post, PostStatus, Stance, Thread, User
-from ..permissions import can_edit_post, can_moderate
+from ..permissions import can_edit_post, can_moderate, can_post_in
 from ..redirects import local_next
 from ..rendering import render_markdown
 from ..services import moderation, posts, summaries, votes
@@ -73,8 +73,13 @@ def _render_thread(
     )
     replies = _replies_to(page.items, viewer())
     shown = [post.id for post in page.items] + [r.id for rs in replies.values() for r in rs]
-    form = form or ContributionForm()
-    status = max(status_for(form), status_for(reply_form) if reply_form else 200)
+    if form is None and can_post_in(viewer(), thread):
+        # Only for those who may post: a form makes a CSRF token, and with it a session
+        # cookie, which would keep visitors' pages out of the cache.
+        form = ContributionForm()
+    status = max(
+        status_for(form) if form else 200, status_for(reply_form) if reply_form else 200
+    )
     return render_template(
         "threads/show.html",
         thread=thread,
