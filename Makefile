@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app forum
 
-.PHONY: run test lint browser multi translations messages clean
+.PHONY: run test lint browser multi translations messages clean bench
 
 run: $(VENV)/.installed .env
 	mkdir -p instance
@@ -21,6 +21,18 @@ test: $(VENV)/.installed-dev browser
 # Two gunicorn servers on one PostgreSQL and Redis (TEST_DATABASE_URL, TEST_REDIS_URL).
 multi: $(VENV)/.installed-dev
 	$(BIN)/python scripts/multi_server.py
+
+# Throughput and latency under gunicorn against hello-world and INSERT ceilings (bench/README.md);
+# BENCH_ARGS=--scale for the million-post database.
+bench: $(VENV)/.installed
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else \
+			echo "wrk is missing and we are not root: apt-get install wrk"; exit 1; \
+		fi; \
+	fi
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
