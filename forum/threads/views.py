@@ -77,9 +77,7 @@ def _render_thread(
         # Only for those who may post: a form makes a CSRF token, and with it a session
         # cookie, which would keep visitors' pages out of the cache.
         form = ContributionForm()
-    status = max(
-        status_for(form) if form else 200, status_for(reply_form) if reply_form else 200
-    )
+    status = max(status_for(form) if form else 200, status_for(reply_form) if reply_form else 200)
     return render_template(
         "threads/show.html",
         thread=thread,
