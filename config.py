@@ -47,7 +47,7 @@ class Config:
     RATELIMIT_REGISTERING = "5/hour;20/day"
     RATELIMIT_LOGIN = "5/minute;30/hour"
     # Per address, for asking for a password reset link (and a new confirmation link).
-    RATELIMIT_PASSWORD_RESET = "3/minute;10/hour"
+    RATELIMIT_PASSWORD_RESET = "3/minute;10/hour"  # nosec B105
 
     # Posting, replying, voting, flagging and proposing threads need a confirmed address.
     # (The demo accounts are confirmed; in development the links are in the log.)
