@@ -37,6 +37,7 @@ def shared_app(request, tmp_path) -> Iterator[Flask]:
         {
             "TESTING": True,
             "SECRET_KEY": "test",
+            "REQUIRE_CONFIRMED_EMAIL": False,
             "SQLALCHEMY_DATABASE_URI": uri,
             "SQLALCHEMY_ENGINE_OPTIONS": options,
         }
