@@ -40,7 +40,7 @@ def create_user_command(username: str, email: str, role: str, password: str | No
 @click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo articles, users and debate (does nothing if they are already there)."""
-    from .demo import seed_demo
+    from .services.demo import seed_demo
 
     if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
         click.echo("The database has content; demo not loaded.")

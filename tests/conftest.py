@@ -14,7 +14,6 @@ from sqlalchemy import Engine, create_engine, text
 from werkzeug.serving import make_server
 
 from forum import create_app
-from forum.demo import seed_demo
 from forum.extensions import db
 from forum.models import (
     Article,
@@ -29,6 +28,7 @@ from forum.models import (
     utcnow,
 )
 from forum.rendering import render_markdown
+from forum.services.demo import seed_demo
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from forum.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from forum.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from forum.extensions import db
 from forum.models import (
     Article,
@@ -21,6 +21,7 @@ from forum.models import (
     utcnow,
 )
 from forum.services.accounts import authenticate
+from forum.services.demo import seed_demo
 
 MODELS = (User, Article, Tag, Thread, Post)
 FIGURES = ("agree_count", "disagree_count", "example_count", "reply_count")
