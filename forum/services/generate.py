@@ -14,15 +14,24 @@ from functools import cache
 from itertools import accumulate
 
 from flask import current_app
-from markupsafe import Markup
 from sqlalchemy import Table, func, insert, select
 
 from .. import ranking
 from ..extensions import db
 from ..models import Article, Post, Tag, Thread, User, Vote, article_tags, utcnow
 from ..passwords import hash_password
-from ..rendering import render_markdown
 from .articles import make_slug
+from .generated_text import (
+    ORGANISATIONS,
+    QUESTIONS,
+    TAGS,
+    WORDS,
+    article_text,
+    body_pool,
+    rendered,
+    sentence,
+)
+from .transfer import advance_sequences
 
 # Every generated account logs in with this password (published for the benchmark).
 GENERATED_PASSWORD = "generated-password-1"  # nosec B105
@@ -47,41 +56,6 @@ TABLES: dict[str, Table] = {
     "posts": Post.__table__,
     "votes": Vote.__table__,
 }
-
-WORDS = (
-    "employer branding|social media|the hiring manager|our recruiters|a candidate|the team|"
-    "LinkedIn|the careers page|a referral|the onboarding|retention|the budget|a video|"
-    "the newsletter|an open house|the job advert|the interview|a colleague|the agency"
-).split("|")
-VERBS = (
-    "changed|did not change|doubled|halved|barely moved|made all the difference to|"
-    "undermined|supported|distracted from|paid for"
-).split("|")
-SENTENCES = (
-    "In my experience {a} {v} {b}.",
-    "We tried this for a year and {a} {v} {b}.",
-    "Numbers from last spring suggest that {a} {v} {b}, though the sample was small.",
-    "I am not convinced: {a} {v} {b} only because {c} was already strong.",
-    "Hos os oplevede vi, at {a} {v} {b}.",
-    "The honest answer is that {a} {v} {b}, and nobody measured it properly.",
-    "It is tempting to say {a} {v} {b}, but {c} matters more.",
-    "When {a} {v} {b}, {c} followed within months.",
-    "Vi målte det ikke, men {a} {v} {b}.",
-)
-ORGANISATIONS = (
-    "Nordlys Revision|Havnens Bryggeri|Brightwater Health|Aarhus Kommune|Kestrel Labs|"
-    "Fjord Logistics|Oakridge Bank|Sundby Skole|Tidewater Energy|Lindholm Arkitekter|"
-    "Copper & Co|Meridian Care"
-).split("|")
-QUESTIONS = (
-    "Does {w} help hiring?|Is {w} worth the money?|Who should own {w}?|"
-    "Can a small company compete on {w}?|What does {w} do for retention?|"
-    "Is {w} authentic or advertising?|How do you measure {w}?|When does {w} backfire?"
-).split("|")
-TAGS = (
-    "Employer branding|Recruitment|LinkedIn|Retention|HR|Communication|Leadership|Culture|"
-    "Onboarding|Video|Advocacy|Measurement"
-).split("|")
 
 
 @dataclass(frozen=True)
@@ -109,8 +83,7 @@ def generate(size: Size) -> dict[str, int]:
         connection.exec_driver_sql("PRAGMA cache_size=-400000")
     try:
         counts = _Generator(size).run()
-        if not sqlite:
-            _advance_sequences()
+        advance_sequences()
     finally:
         if sqlite:
             connection.exec_driver_sql("PRAGMA cache_size=-2000")
@@ -120,14 +93,6 @@ def generate(size: Size) -> dict[str, int]:
         db.session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.session.commit()
     return counts
-
-
-def _advance_sequences() -> None:
-    """PostgreSQL's id sequences must continue after the ids given here."""
-    for name in ("users", "tags", "articles", "threads", "posts", "votes"):
-        highest = select(func.coalesce(func.max(TABLES[name].c.id), 0)).scalar_subquery()
-        sequence = func.pg_get_serial_sequence(name, "id")
-        db.session.execute(select(func.setval(sequence, highest + 1, False)))
 
 
 class _Writer:
@@ -193,9 +158,9 @@ class _Generator:
         self.size = size
         self.now = utcnow()
         self.out = _Writer()
-        self.bodies = _body_pool(self.rng)
+        self.bodies = body_pool(self.rng)
         self.short_bodies = sorted(self.bodies, key=lambda body: len(body[0]))[:80]
-        self.article_bodies = [_rendered(_article_text(self.rng)) for _ in range(5)]
+        self.article_bodies = [rendered(article_text(self.rng)) for _ in range(5)]
         self.rankings = _rankings(current_app.config["WILSON_Z"])
 
     def run(self) -> dict[str, int]:
@@ -290,7 +255,7 @@ class _Generator:
         questions = [question.format(w=word) for question in rng.sample(QUESTIONS, 3)]
         debate = _Debate()
         for position, origin in enumerate(origins, start=1):
-            title = questions[position - 1] if origin == "question" else _sentence(rng)[:200]
+            title = questions[position - 1] if origin == "question" else sentence(rng)[:200]
             thread = {"article_id": article_id, "origin": origin, "title": title}
             debate.add(self._thread(thread, author, published, position))
         created = published or self.now - YEAR * rng.random()
@@ -300,7 +265,7 @@ class _Generator:
             "id": article_id,
             "slug": f"{make_slug(title, max_length=100)}-{article_id}",
             "title": title,
-            "lede": _sentence(rng),
+            "lede": sentence(rng),
             "body": body,
             "body_html": body_html,
             "questions": "\n".join(questions),
@@ -522,52 +487,3 @@ def _rankings(z: float):
         }
 
     return rankings
-
-
-def _sentence(rng: random.Random) -> str:
-    a, b, c = rng.sample(WORDS, 3)
-    text = rng.choice(SENTENCES).format(a=a, v=rng.choice(VERBS), b=b, c=c)
-    return text[0].upper() + text[1:]
-
-
-def _paragraph(rng: random.Random) -> str:
-    sentences = [_sentence(rng) for _ in range(rng.randint(1, 4))]
-    roll = rng.random()
-    if roll < 0.15:
-        sentences[0] = f"**{sentences[0]}**"
-    elif roll < 0.3:
-        word = rng.choice(WORDS)
-        sentences[-1] += f" See [{word}](https://example.org/{make_slug(word)})."
-    elif roll < 0.4:
-        sentences[-1] += f" We called it `{make_slug(rng.choice(WORDS))}`."
-    elif roll < 0.5:
-        sentences[0] = f"*{sentences[0]}*"
-    return " ".join(sentences)
-
-
-def _block(rng: random.Random) -> str:
-    roll = rng.random()
-    if roll < 0.12:
-        return "\n".join(f"- {_sentence(rng)}" for _ in range(rng.randint(2, 4)))
-    if roll < 0.2:
-        return "\n".join(f"{n}. {_sentence(rng)}" for n in range(1, rng.randint(3, 5)))
-    if roll < 0.27:
-        return f"> {_sentence(rng)}"
-    return _paragraph(rng)
-
-
-def _rendered(text: str) -> tuple[str, Markup]:
-    return text, render_markdown(text)
-
-
-def _body_pool(rng: random.Random) -> list[tuple[str, Markup]]:
-    """About 200 Markdown bodies of one to five blocks, rendered once and reused."""
-    return [
-        _rendered("\n\n".join(_block(rng) for _ in range(rng.choice((1, 1, 2, 2, 3, 4, 5)))))
-        for _ in range(200)
-    ]
-
-
-def _article_text(rng: random.Random) -> str:
-    sections = [f"## {rng.choice(WORDS).capitalize()}\n\n" + _paragraph(rng) for _ in range(4)]
-    return "\n\n".join([_paragraph(rng), *sections, _block(rng)])

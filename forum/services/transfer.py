@@ -78,13 +78,13 @@ def import_data(source: IO[str]) -> dict[str, int]:
         if rows:
             db.session.execute(insert(table), rows)
         counts[table.name] = len(rows)
-    _advance_sequences()
+    advance_sequences()
     db.session.commit()
     return counts
 
 
-def _advance_sequences() -> None:
-    """PostgreSQL's id sequences must start after the imported ids; SQLite needs nothing."""
+def advance_sequences() -> None:
+    """PostgreSQL's id sequences must start after ids written by hand; SQLite needs nothing."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
     for table in Base.metadata.sorted_tables:
