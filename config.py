@@ -69,12 +69,15 @@ class Config:
     # address of the request, which a forged Host header could change; set it in production.
     PUBLIC_URL = ""
 
-    # Whole pages for visitors (never for logged-in users), until the next write. SimpleCache
-    # is per process; several servers share RedisCache (CACHE_REDIS_URL). NullCache: off.
+    # Whole pages until the next write: for visitors, and with holes for each reader's own
+    # state for logged-in readers (forum/pagecache.py). SimpleCache is per process; several
+    # servers share RedisCache (CACHE_REDIS_URL). NullCache: off.
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "forum:"
     CACHE_REDIS_URL = ""
+    # How many of the pages it served last each process keeps unpickled, in front of the cache.
+    PAGE_CACHE_RECENT = 16
 
     POSTS_PER_PAGE = 50
     ARTICLES_PER_PAGE = 20

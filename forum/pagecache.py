@@ -1,24 +1,51 @@
-"""Whole pages for visitors, kept until the next write to the database.
+"""Whole pages, kept until the next write to the database.
 
 Every committed transaction that wrote anything bumps one version number stored in the
 database, and the version is part of each cache key: a page is never served after a change
 it might not show, on any server, whatever the cache backend.
+
+Visitors get the stored page as it is. Logged-in readers share pages too: a page is rendered
+once for a stand-in reader of the same role who wrote none of its posts, with holes where a
+reader's own state goes (their CSRF token, their name, their votes), and every request fills
+the holes for its reader. An endpoint takes part by registering a personaliser (`personalised`),
+which says what goes in the holes for a reader, or that the page must be rendered for that
+reader alone (their own posts are on it, say).
 """
+
+import hashlib
+import hmac
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import chain
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 
 from .extensions import cache, db
-from .models import Setting
+from .models import Role, Setting, User, utcnow
+from .viewer import viewer
 
 VERSION_KEY = "content_version"
 CACHED_ENDPOINTS = frozenset({"articles.index", "articles.show", "threads.show"})
+SHARED_ROLES = frozenset({Role.READER, Role.AUTHOR})
+READ_VERSION = select(Setting.value).where(Setting.key == VERSION_KEY)
 BUMP = text(
     "INSERT INTO settings (key, value) VALUES (:key, '1') ON CONFLICT (key) DO UPDATE "
     "SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)"
 )
+
+# What fills a page's holes for one reader (hole name -> HTML), or None: render it for them.
+Personaliser = Callable[[User, dict], dict[str, str] | None]
+PERSONALISERS: dict[str, Personaliser] = {}
 
 
 @event.listens_for(Session, "after_flush")
@@ -44,26 +71,170 @@ def _forget(session: Session, *_args) -> None:
     session.info.pop("content_changed", None)
 
 
-def _is_visitor_page() -> bool:
+class RecentPages:
+    """The last pages this process served, kept as objects so a hit costs no unpickling.
+
+    A key names one version of one page and never another, so this copy is never stale
+    with respect to the database; it expires with the shared cache's timeout (for the
+    "2 hours ago" in the page), and holds at most `size` pages.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pages: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> object | None:
+        with self._lock:
+            expires, page = self._pages.get(key, (0.0, None))
+            if page is not None and expires > time.monotonic():
+                self._pages.move_to_end(key)
+                return page
+        page = cache.get(key)
+        if page is not None and self.size:
+            timeout = current_app.config["CACHE_DEFAULT_TIMEOUT"]
+            with self._lock:
+                self._pages[key] = (time.monotonic() + timeout, page)
+                while len(self._pages) > self.size:
+                    self._pages.popitem(last=False)
+        return page
+
+
+@dataclass(frozen=True)
+class SharedPage:
+    """A page for every reader of one role: its text around the holes, and how to fill them."""
+
+    texts: tuple[str, ...]  # one more than the holes: before the first, between, after the last
+    holes: tuple[str, ...]
+    defaults: dict[str, str]  # what a reader with no state of their own sees in each hole
+    facts: dict  # what the view recorded for its personaliser
+
+    def fill(self, values: dict[str, str]) -> str:
+        values = self.defaults | values
+        filled = zip(map(values.__getitem__, self.holes), self.texts[1:], strict=True)
+        return self.texts[0] + "".join(chain.from_iterable(filled))
+
+
+def personalised(endpoint: str) -> Callable[[Personaliser], Personaliser]:
+    """Share this endpoint's pages between logged-in readers, filled in by the function."""
+
+    def register(function: Personaliser) -> Personaliser:
+        PERSONALISERS[endpoint] = function
+        return function
+
+    return register
+
+
+def hole(name: str, value: str) -> Markup:
+    """`value`, or while a page is rendered to be shared, a hole that shows it by default."""
+    defaults = g.get("hole_defaults")
+    if defaults is None:
+        return Markup(value)  # noqa: S704 (the callers' own markup, never a user's text)
+    defaults[name] = value
+    return Markup(f"{_marker()}{name}-")  # noqa: S704
+
+
+def sharing() -> bool:
+    """Whether the page being rendered is for every reader (so shows no one's own state)."""
+    return "hole_defaults" in g
+
+
+def record(**facts) -> None:
+    """Keep what a personaliser will need (the posts on the page, say) with a shared page."""
+    if "page_facts" in g:
+        g.page_facts.update(facts)
+
+
+def _recent() -> RecentPages:
+    return current_app.extensions["recent_pages"]
+
+
+def _marker() -> str:
+    return current_app.extensions["pagecache_marker"]
+
+
+def _key(kind: str) -> str:
+    version = db.session.connection().execute(READ_VERSION).scalar()
+    return f"page:{version or 0}:{get_locale()}:{kind}:{request.full_path}"
+
+
+def _is_visitor() -> bool:
     return (
-        request.method == "GET"
-        and request.endpoint in CACHED_ENDPOINTS
-        and "_user_id" not in session
-        and "_flashes" not in session
+        "_user_id" not in session
         and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies
     )
 
 
+def _shared_kind(user: User | None) -> str | None:
+    """The readers this user may share pages with: those of the same role, if shown no notice."""
+    if user is None or user.role not in SHARED_ROLES:
+        return None
+    if user.suspended_until and user.suspended_until > utcnow():
+        return None
+    return user.role.value
+
+
 def _serve_cached() -> Response | None:
-    if not _is_visitor_page():
+    if (
+        request.method != "GET"
+        or request.endpoint not in CACHED_ENDPOINTS
+        or "_flashes" in session
+    ):
         return None
-    version = db.session.scalar(select(Setting.value).where(Setting.key == VERSION_KEY))
-    g.page_key = f"page:{version or 0}:{get_locale()}:{request.full_path}"
-    page = cache.get(g.page_key)
+    if _is_visitor():
+        g.page_key = _key("visitor")
+        page = _recent().get(g.page_key)
+        return None if page is None else _cached_response(page, "hit")
+    return _serve_shared()
+
+
+def _serve_shared() -> Response | None:
+    personalise = PERSONALISERS.get(request.endpoint)
+    user = viewer()
+    kind = _shared_kind(user)
+    if personalise is None or kind is None:
+        return None
+    key = _key(kind)
+    page, state = _recent().get(key), "hit"
     if page is None:
+        page, state = _render_shared(kind), "miss"
+        if page is None:
+            return None
+        cache.set(key, page)
+    values = personalise(user, page.facts)
+    if values is None:
         return None
+    values["csrf"] = generate_csrf()
+    values["user"] = str(escape(user.username))
+    return _cached_response(page.fill(values), state)
+
+
+def _render_shared(kind: str) -> SharedPage | None:
+    """Run the view for a stand-in reader; None unless that gives a page (200)."""
+    marker = _marker()
+    csrf_field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    # Id 0 is no one's: the stand-in wrote nothing, voted on nothing, flagged nothing.
+    g.stand_in = User(id=0, username=f"{marker}user-", role=Role(kind))
+    g.hole_defaults, g.page_facts = {}, {}
+    setattr(g, csrf_field, f"{marker}csrf-")  # what csrf_token() gives for the rest of the render
+    try:
+        view = current_app.view_functions[request.endpoint]
+        response = current_app.make_response(view(**request.view_args))
+    except HTTPException:
+        return None
+    finally:
+        defaults, facts = g.pop("hole_defaults"), g.pop("page_facts")
+        g.pop("stand_in")
+        g.pop(csrf_field)
+    if response.status_code != 200:
+        return None
+    parts = re.split(f"{marker}([a-z0-9]+)-", response.get_data(as_text=True))
+    return SharedPage(tuple(parts[0::2]), tuple(parts[1::2]), defaults, facts)
+
+
+def _cached_response(page: str, state: str) -> Response:
     response = Response(page, mimetype="text/html")
-    response.headers["X-Cache"] = "hit"
+    response.headers["X-Cache"] = state
     return response
 
 
@@ -83,5 +254,11 @@ def _store(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     cache.init_app(app)
+    app.extensions["recent_pages"] = RecentPages(app.config["PAGE_CACHE_RECENT"])
+    # Derived from the secret key: the same on every server sharing a cache, and not
+    # something a writer can put in a post to have a reader's CSRF token filled in.
+    secret = str(app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(secret, b"forum page hole", hashlib.sha256).hexdigest()
+    app.extensions["pagecache_marker"] = "h" + digest[:20]
     app.before_request(_serve_cached)
     app.after_request(_store)

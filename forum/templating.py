@@ -4,8 +4,9 @@ from datetime import datetime
 
 from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from markupsafe import Markup
 
-from . import permissions
+from . import pagecache, permissions
 from .models import utcnow
 from .viewer import viewer
 
@@ -22,6 +23,28 @@ def _ago(value: datetime | None) -> str:
     return format_timedelta(value - utcnow(), add_direction=True) if value else ""
 
 
+VOTE_PARTS = ("mine", "up", "down")
+
+
+def vote_attributes(my_vote: int, part: str) -> str:
+    """What shows a reader's own vote on the vote form ("mine") or on its up or down button."""
+    if part == "mine":
+        return f'data-my-vote="{my_vote}"'
+    direction = 1 if part == "up" else -1
+    pressed = my_vote == direction
+    # Pressing the pressed button again takes the vote back.
+    return f'value="{0 if pressed else direction}" aria-pressed="{str(pressed).lower()}"'
+
+
+def vote_state(post_id: int, my_vote: int, part: str) -> Markup:
+    return pagecache.hole(f"v{post_id}{part}", vote_attributes(my_vote, part))
+
+
+def vote_holes(post_id: int, my_vote: int) -> dict[str, str]:
+    """A reader's vote on a post, for the holes vote_state() leaves in a shared page."""
+    return {f"v{post_id}{part}": vote_attributes(my_vote, part) for part in VOTE_PARTS}
+
+
 def _template_globals() -> dict:
     return {
         "viewer": viewer(),
@@ -36,6 +59,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["ago"] = _ago
     app.jinja_env.globals["can"] = permissions
+    app.jinja_env.globals["vote_state"] = vote_state
     # Macros are imported without the render context; give them the request as Flask's
     # context processor gives it to templates.
     app.jinja_env.globals["request"] = request

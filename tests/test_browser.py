@@ -63,12 +63,30 @@ def test_example_fields_work_without_javascript(browser, live_server):
     context.close()
 
 
+def test_voting_works_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    register(page, live_server, "no_script_voter")
+    page.get_by_role("link", name="Employee advocacy is not a strategy").click()
+    page.locator(".thread-summary h3 a").first.click()
+    post_id = page.locator("article.contribution").first.get_attribute("id")
+    before = int(page.locator(f"#{post_id}").get_attribute("data-score"))
+
+    page.locator(f"#{post_id} .vote-up").first.click()
+
+    assert page.url.endswith(f"#{post_id}")
+    post = page.locator(f"#{post_id}")
+    assert int(post.get_attribute("data-score")) == before + 1
+    assert post.locator(".vote-up").first.get_attribute("aria-pressed") == "true"
+    context.close()
+
+
 def test_voting_changes_the_score_in_place(page, live_server):
     register(page, live_server, "browser_voter")
     page.get_by_role("link", name="Employee advocacy is not a strategy").click()
     page.locator(".thread-summary h3 a").first.click()
     post = page.locator(f"#{page.locator('article.contribution').first.get_attribute('id')}")
-    votes = post.locator("form.vote-form").first
+    votes = post.locator(".vote-form").first
     before = int(post.get_attribute("data-score"))
     page.evaluate("window.stillHere = true")
 

@@ -64,3 +64,22 @@ def test_logout_needs_the_token(client, reader):
     )
     assert client.post("/auth/logout").status_code == 400
     assert "Log out" in client.get("/").text
+
+
+def test_the_token_in_a_page_shared_between_readers_is_the_readers_own(
+    client, reader, make_post, thread
+):
+    post = make_post(thread=thread, body="A point")
+    token = token_from(client.get("/auth/login").text)
+    client.post(
+        "/auth/login",
+        data={"username": "reader", "password": "correct horse battery", "csrf_token": token},
+        follow_redirects=True,
+    )
+    page = client.get(f"/threads/{thread.id}")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+    response = client.post(f"/posts/{post.id}/vote", data={"value": "1", "csrf_token": token})
+
+    assert page.headers["X-Cache"] == "miss"
+    assert response.status_code == 302

@@ -1,17 +1,21 @@
-"""Visitors' pages are cached until the next write, never for logged-in users, on any backend."""
+"""Pages are cached until the next write: whole for visitors, with holes for readers."""
 
 import os
+import re
 import uuid
+from datetime import timedelta
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from forum import create_app
+from forum import create_app, pagecache
 from forum.extensions import db
-from forum.models import Setting
+from forum.models import PostStatus, Role, Setting, utcnow
 from forum.pagecache import VERSION_KEY
-from forum.services import posts, votes
+from forum.services import moderation, posts, votes
 from forum.services.posts import Contribution
+from tests.conftest import PASSWORD
 
 
 def version() -> str | None:
@@ -57,11 +61,109 @@ def test_every_committed_write_bumps_the_version(thread, reader):
     assert int(version()) == before + 1
 
 
-def test_logged_in_users_are_never_served_or_stored(client, as_reader, thread):
-    for _ in range(2):
-        response = as_reader.get(f"/threads/{thread.id}")
-        assert "X-Cache" not in response.headers
-        assert "Log out" in response.text
+def signed_in(app, user) -> FlaskClient:
+    client = app.test_client()
+    data = {"username": user.username, "password": PASSWORD}
+    response = client.post("/auth/login", data=data, follow_redirects=True)
+    assert "You are logged in." in response.text  # the message, shown: the next page is plain
+    return client
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'name="csrf_token"( type="hidden")? value="[^"]+"', "csrf", html)
+
+
+def test_readers_share_a_thread_page_each_with_their_own_votes(app, thread, make_post, make_user):
+    post = make_post(thread=thread, body="Shared words")
+    ann, bo = make_user("ann"), make_user("bo")
+    votes.cast_vote(post, ann, 1)
+    url = f"/threads/{thread.id}"
+
+    first = signed_in(app, ann).get(url)
+    second = signed_in(app, bo).get(url)
+
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert 'aria-pressed="true"' in first.text and 'aria-pressed="true"' not in second.text
+    assert '<a href="/users/ann">ann</a>' in first.text and "/users/ann" not in second.text
+    assert '<a href="/users/bo">bo</a>' in second.text
+    assert app.extensions["pagecache_marker"] not in first.text + second.text
+
+
+def test_a_reader_gets_the_page_that_would_be_rendered_for_them(
+    app, thread, make_post, make_user, monkeypatch
+):
+    contribution = make_post(thread=thread, body="Agreed")
+    reply = make_post(parent=contribution, body="Not quite")
+    make_post(thread=thread, stance="example", body="An example", organisation="Acme")
+    for role in (Role.READER, Role.AUTHOR):
+        user = make_user(role=role)
+        votes.cast_vote(contribution, user, 1)
+        votes.cast_vote(reply, user, -1)
+        client = signed_in(app, user)
+        for url in (f"/threads/{thread.id}", f"/threads/{thread.id}?sort=new&per_page=1"):
+            shared = client.get(url)
+            monkeypatch.setattr(pagecache, "PERSONALISERS", {})
+            own = client.get(url)
+            monkeypatch.undo()
+            assert shared.headers["X-Cache"] in ("hit", "miss") and "X-Cache" not in own.headers
+            assert without_tokens(shared.text) == without_tokens(own.text)
+
+
+def test_a_page_with_the_readers_own_post_is_rendered_for_them(app, thread, make_post, reader):
+    mine = make_post(thread=thread, author=reader, body="My point")
+    held = make_post(thread=thread, author=reader, body="Waiting", status=PostStatus.HELD)
+    client = signed_in(app, reader)
+
+    page = client.get(f"/threads/{thread.id}")
+
+    assert "X-Cache" not in page.headers
+    assert f"/posts/{mine.id}/edit" in page.text and f'id="post-{held.id}"' in page.text
+
+
+def test_a_reader_with_a_post_waiting_sees_it_though_others_share_the_page(
+    app, thread, make_post, make_user, reader
+):
+    make_post(thread=thread, body="Someone else's point")
+    held = make_post(thread=thread, author=reader, body="Waiting", status=PostStatus.HELD)
+    signed_in(app, make_user()).get(f"/threads/{thread.id}")
+
+    page = signed_in(app, reader).get(f"/threads/{thread.id}")
+
+    assert "X-Cache" not in page.headers and f'id="post-{held.id}"' in page.text
+
+
+def test_a_reader_who_flagged_a_post_sees_that_they_did(app, thread, make_post, reader):
+    post = make_post(thread=thread, body="Doubtful")
+    moderation.flag_post(post, reader, "spam")
+
+    page = signed_in(app, reader).get(f"/threads/{thread.id}")
+
+    assert "You flagged this post." in page.text
+
+
+def test_moderators_and_suspended_readers_get_pages_of_their_own(
+    app, thread, make_post, make_user
+):
+    make_post(thread=thread, body="A point")
+    moderator = make_user(role=Role.MODERATOR)
+    suspended = make_user()
+    moderation.suspend_user(suspended, moderator, utcnow() + timedelta(days=1), "Rude")
+    signed_in(app, make_user()).get(f"/threads/{thread.id}")
+
+    for user, shown in ((moderator, "Moderate"), (suspended, "Your account is suspended")):
+        page = signed_in(app, user).get(f"/threads/{thread.id}")
+        assert "X-Cache" not in page.headers and shown in page.text
+
+
+def test_a_vote_shows_in_the_next_shared_page(app, thread, make_post, make_user):
+    post = make_post(thread=thread, body="A point")
+    client = signed_in(app, make_user())
+    client.get(f"/threads/{thread.id}")
+
+    votes.cast_vote(post, make_user(), 1)
+
+    page = client.get(f"/threads/{thread.id}")
+    assert page.headers["X-Cache"] == "miss" and 'data-score="1"' in page.text
 
 
 def test_a_page_with_a_message_for_the_visitor_is_not_cached(as_reader):

@@ -420,7 +420,7 @@ def test_a_visitor_sees_the_score_but_no_vote_buttons(client, post, thread, make
     assert "3 points" in header
     assert "Log in to vote" in header
     assert 'class="vote-up"' not in text and 'class="vote-down"' not in text
-    assert f'action="/posts/{post.id}/vote"' not in text
+    assert f'formaction="/posts/{post.id}/vote"' not in text and 'id="votes"' not in text
 
 
 def test_the_author_of_a_post_sees_your_post_instead_of_buttons(

@@ -63,6 +63,8 @@ class Flag(Base):
             postgresql_where=text("status = 'open'"),
         ),
         Index("ix_flags_status_post_id", "status", "post_id"),
+        # A reader's own flags, for the pages that show them.
+        Index("ix_flags_user_id", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from flask_login import login_required
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload
 
-from .. import limits
+from .. import limits, pagecache
 from ..errors import InvalidInput
 from ..extensions import db
 from ..forms import attach_error, status_for
@@ -19,6 +19,7 @@ from ..redirects import local_next
 from ..rendering import render_markdown
 from ..services import moderation, posts, summaries, votes
 from ..services.posts import Contribution
+from ..templating import vote_holes
 from ..viewer import signed_in, viewer
 from .forms import ContributionForm, ReplyForm
 
@@ -72,7 +73,11 @@ def _render_thread(
         error_out=False,
     )
     replies = _replies_to(page.items, viewer())
-    shown = [post.id for post in page.items] + [r.id for rs in replies.values() for r in rs]
+    listed = page.items + [
+        reply for thread_replies in replies.values() for reply in thread_replies
+    ]
+    shown = [post.id for post in listed]
+    pagecache.record(thread_id=thread.id, authors={post.id: post.author_id for post in listed})
     if form is None and can_post_in(viewer(), thread):
         # Only for those who may post: a form makes a CSRF token, and with it a session
         # cookie, which would keep visitors' pages out of the cache.
@@ -84,8 +89,9 @@ def _render_thread(
         article=thread.article,
         page=page,
         replies=replies,
-        my_votes=votes.votes_of(viewer(), shown),
-        flagged=moderation.flagged_by(viewer(), shown),
+        # A page shared between readers has holes for their votes (_reader_state).
+        my_votes={} if pagecache.sharing() else votes.votes_of(viewer(), shown),
+        flagged=set() if pagecache.sharing() else moderation.flagged_by(viewer(), shown),
         summary=summaries.thread_summary(thread),
         shown=set(shown),
         sort=sort,
@@ -95,6 +101,26 @@ def _render_thread(
         reply_form=reply_form,
         reply_to=reply_to,
     ), status
+
+
+@pagecache.personalised("threads.show")
+def _reader_state(user: User, facts: dict) -> dict[str, str] | None:
+    """A reader's votes on a thread page shared between readers; None if it is theirs alone.
+
+    The shared page is that of a reader who wrote none of its posts, flagged none and has
+    none waiting for a moderator: a reader who has is shown a page rendered for them.
+    """
+    authors: dict[int, int | None] = facts["authors"]
+    thread_id = facts["thread_id"]
+    if user.id in authors.values() or posts.has_unpublished(user, thread_id):
+        return None
+    if not moderation.flagged_in_thread(user, thread_id).isdisjoint(authors):
+        return None
+    state: dict[str, str] = {}
+    for post_id, value in votes.votes_in_thread(user, thread_id).items():
+        if post_id in authors:
+            state |= vote_holes(post_id, value)
+    return state
 
 
 def _shown_to(user: User | None):

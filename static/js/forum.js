@@ -55,16 +55,18 @@
     });
   }
 
-  // Vote without a page load; the form still works as a plain POST without this.
-  function bindVote(form) {
+  // Vote without a page load. Every vote button on the page submits the one vote form
+  // (with its own formaction), which still works as a plain POST without this.
+  function bindVotes(form) {
     form.addEventListener("submit", function (event) {
       var button = event.submitter;
-      if (!button || button.name !== "value") return;
+      if (!button || button.name !== "value" || form.dataset.plain) return;
       event.preventDefault();
+      var widget = button.closest(".vote-form");
       var body = new FormData(form);
       body.set("value", button.value);
-      form.classList.add("is-busy");
-      fetch(form.action, {
+      widget.classList.add("is-busy");
+      fetch(button.formAction, {
         method: "POST",
         body: body,
         headers: { "X-CSRFToken": csrfToken(form), "Accept": "application/json" },
@@ -75,22 +77,25 @@
         })
         .then(function (result) {
           if (!result.ok) { window.alert(result.data.error); return; }
-          showTally(form, result.data);
+          showTally(widget, result.data);
         })
-        .catch(function () { form.submit(); })
-        .finally(function () { form.classList.remove("is-busy"); });
+        .catch(function () {
+          form.dataset.plain = "true";
+          form.requestSubmit(button);
+        })
+        .finally(function () { widget.classList.remove("is-busy"); });
     });
   }
 
-  function showTally(form, tally) {
-    var post = form.closest("[id^=post-]");
+  function showTally(widget, tally) {
+    var post = widget.closest("[id^=post-]");
     post.setAttribute("data-up", tally.up);
     post.setAttribute("data-down", tally.down);
     post.setAttribute("data-score", tally.score);
-    form.setAttribute("data-my-vote", tally.my_vote);
-    form.querySelector(".score").textContent = tally.score;
-    var up = form.querySelector(".vote-up");
-    var down = form.querySelector(".vote-down");
+    widget.setAttribute("data-my-vote", tally.my_vote);
+    widget.querySelector(".score").textContent = tally.score;
+    var up = widget.querySelector(".vote-up");
+    var down = widget.querySelector(".vote-down");
     up.setAttribute("aria-pressed", String(tally.my_vote === 1));
     down.setAttribute("aria-pressed", String(tally.my_vote === -1));
     up.value = tally.my_vote === 1 ? "0" : "1";
@@ -108,7 +113,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form").forEach(bindStance);
     document.querySelectorAll("textarea[data-preview]").forEach(bindPreview);
-    document.querySelectorAll("form.vote-form").forEach(bindVote);
+    var votes = document.getElementById("votes");
+    if (votes) bindVotes(votes);
     confirmButtons();
   });
 })();
