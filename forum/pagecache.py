@@ -17,10 +17,9 @@ import hmac
 import re
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
@@ -102,17 +101,42 @@ class RecentPages:
 
 @dataclass(frozen=True)
 class SharedPage:
-    """A page for every reader of one role: its text around the holes, and how to fill them."""
+    """A page for every reader of one role, in UTF-8, with each hole showing its default.
 
-    texts: tuple[str, ...]  # one more than the holes: before the first, between, after the last
-    holes: tuple[str, ...]
-    defaults: dict[str, str]  # what a reader with no state of their own sees in each hole
+    Filling it splices the reader's values over the defaults they replace: a reader's page
+    costs a copy of the page and a few hundred small pieces, whatever its length.
+    """
+
+    body: bytes
+    holes: dict[str, tuple[tuple[int, int], ...]]  # a hole's spans in the body, by its name
     facts: dict  # what the view recorded for its personaliser
 
-    def fill(self, values: dict[str, str]) -> str:
-        values = self.defaults | values
-        filled = zip(map(values.__getitem__, self.holes), self.texts[1:], strict=True)
-        return self.texts[0] + "".join(chain.from_iterable(filled))
+    @classmethod
+    def split(cls, html: str, marker: str, defaults: dict[str, str], facts: dict) -> "SharedPage":
+        """The page from its rendering with holes marked (a hole without a default is empty)."""
+        body = bytearray()
+        holes: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for number, part in enumerate(re.split(f"{marker}([a-z0-9]+)-", html)):
+            if number % 2:
+                default = defaults.get(part, "").encode()
+                holes[part].append((len(body), len(body) + len(default)))
+                body += default
+            else:
+                body += part.encode()
+        return cls(bytes(body), {name: tuple(spans) for name, spans in holes.items()}, facts)
+
+    def fill(self, values: dict[str, str]) -> bytes:
+        spliced = sorted(
+            (start, end, value.encode())
+            for name, value in values.items()
+            for start, end in self.holes.get(name, ())
+        )
+        body, pieces, done = memoryview(self.body), [], 0
+        for start, end, value in spliced:
+            pieces += (body[done:start], value)
+            done = end
+        pieces.append(body[done:])
+        return b"".join(pieces)
 
 
 def personalised(endpoint: str) -> Callable[[Personaliser], Personaliser]:
@@ -228,11 +252,10 @@ def _render_shared(kind: str) -> SharedPage | None:
         g.pop(csrf_field)
     if response.status_code != 200:
         return None
-    parts = re.split(f"{marker}([a-z0-9]+)-", response.get_data(as_text=True))
-    return SharedPage(tuple(parts[0::2]), tuple(parts[1::2]), defaults, facts)
+    return SharedPage.split(response.get_data(as_text=True), marker, defaults, facts)
 
 
-def _cached_response(page: str, state: str) -> Response:
+def _cached_response(page: bytes, state: str) -> Response:
     response = Response(page, mimetype="text/html")
     response.headers["X-Cache"] = state
     return response
@@ -247,7 +270,7 @@ def _store(response: Response) -> Response:
         and "Set-Cookie" not in response.headers
         and not session.modified
     ):
-        cache.set(key, response.get_data(as_text=True))
+        cache.set(key, response.get_data())
         response.headers["X-Cache"] = "miss"
     return response
 

@@ -85,21 +85,6 @@ def has_open_flag(post: Post, user: User) -> bool:
     )
 
 
-def flagged_in_thread(user: User, thread_id: int) -> set[int]:
-    """Which posts of the thread the user has an open flag on."""
-    return set(
-        db.session.scalars(
-            select(Flag.post_id)
-            .join(Post, Post.id == Flag.post_id)
-            .where(
-                Flag.user_id == user.id,
-                Flag.status == FlagStatus.OPEN,
-                Post.thread_id == thread_id,
-            )
-        )
-    )
-
-
 def flagged_by(user: User | None, post_ids: list[int]) -> set[int]:
     """Which of these posts the user has an open flag on."""
     if user is None or not post_ids:

@@ -150,21 +150,6 @@ def delete_post(post: Post, user: User) -> None:
     db.session.commit()
 
 
-def has_unpublished(user: User, thread_id: int) -> bool:
-    """Whether the user has posts in the thread that wait for, or were refused by, a moderator."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Post.thread_id == thread_id,
-                    Post.author_id == user.id,
-                    Post.status != PostStatus.PUBLISHED,
-                )
-            )
-        )
-    )
-
-
 def _has_replies(post: Post) -> bool:
     return bool(db.session.scalar(select(exists().where(Post.parent_id == post.id))))
 

@@ -103,16 +103,6 @@ def store_rankings(post_id: int, up: int, down: int) -> None:
     )
 
 
-def votes_in_thread(user: User, thread_id: int) -> dict[int, int]:
-    """The user's votes on the posts of one thread, by post id."""
-    rows = db.session.execute(
-        select(Vote.post_id, Vote.value)
-        .join(Post, Post.id == Vote.post_id)
-        .where(Vote.user_id == user.id, Post.thread_id == thread_id)
-    )
-    return {post_id: value for post_id, value in rows}
-
-
 def votes_of(user: User | None, post_ids: list[int]) -> dict[int, int]:
     """The user's votes on these posts, by post id."""
     if user is None or not post_ids:

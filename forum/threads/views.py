@@ -17,7 +17,7 @@ from ..models import Post, PostStatus, Stance, Thread, User
 from ..permissions import can_edit_post, can_moderate, can_post_in
 from ..redirects import local_next
 from ..rendering import render_markdown
-from ..services import moderation, posts, summaries, votes
+from ..services import moderation, posts, reader_state, summaries, votes
 from ..services.posts import Contribution
 from ..templating import vote_holes
 from ..viewer import signed_in, viewer
@@ -111,13 +111,13 @@ def _reader_state(user: User, facts: dict) -> dict[str, str] | None:
     none waiting for a moderator: a reader who has is shown a page rendered for them.
     """
     authors: dict[int, int | None] = facts["authors"]
-    thread_id = facts["thread_id"]
-    if user.id in authors.values() or posts.has_unpublished(user, thread_id):
+    if user.id in authors.values():
         return None
-    if not moderation.flagged_in_thread(user, thread_id).isdisjoint(authors):
+    mine = reader_state.in_thread(user, facts["thread_id"])
+    if mine.waiting or not mine.flagged.isdisjoint(authors):
         return None
     state: dict[str, str] = {}
-    for post_id, value in votes.votes_in_thread(user, thread_id).items():
+    for post_id, value in mine.votes.items():
         if post_id in authors:
             state |= vote_holes(post_id, value)
     return state
