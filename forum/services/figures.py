@@ -6,7 +6,7 @@ from sqlalchemy.orm import aliased
 from .. import ranking
 from ..extensions import db
 from ..models import Article, Post, PostStatus, Stance, Thread, Vote, utcnow
-from .votes import store_rankings
+from .votes import UNSYNCHRONISED, store_rankings
 
 ACTIVITY = ("agree_count", "disagree_count", "example_count", "reply_count")
 
@@ -28,11 +28,13 @@ def adjust(thread: Thread, deltas: dict[str, int], *, touch: bool = False) -> No
             update(model)
             .where(model.id == key)
             .values(**values)
-            .returning(*(getattr(model, name) for name in ACTIVITY), model.last_activity_at)
+            .returning(*(getattr(model, name) for name in ACTIVITY), model.last_activity_at),
+            execution_options=UNSYNCHRONISED,
         ).one()
         activity, last = sum(figures[:-1]), figures[-1] or now
         db.session.execute(
-            update(model).where(model.id == key).values(hot=ranking.hot(activity, last))
+            update(model).where(model.id == key).values(hot=ranking.hot(activity, last)),
+            execution_options=UNSYNCHRONISED,
         )
 
 
@@ -43,7 +45,8 @@ def count_post(post: Post, sign: int, *, touch: bool = False) -> None:
         db.session.execute(
             update(Post)
             .where(Post.id == post.parent_id)
-            .values(reply_count=Post.reply_count + sign)
+            .values(reply_count=Post.reply_count + sign),
+            execution_options=UNSYNCHRONISED,
         )
     else:
         adjust(post.thread, {STANCE_COLUMNS[post.stance]: sign}, touch=touch)

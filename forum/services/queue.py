@@ -49,7 +49,7 @@ class LogFilter:
 
 
 def _with_context(query: Select) -> Select:
-    return query.options(joinedload(Post.author), joinedload(Post.thread))
+    return query.options(joinedload(Post.author), joinedload(Post.thread, innerjoin=True))
 
 
 def flagged_posts(limit: int = SECTION_LIMIT) -> list[FlaggedPost]:

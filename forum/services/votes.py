@@ -48,7 +48,7 @@ def cast_vote(post: Post, user: User, value: int) -> Tally:
     check_may_write(user)
     check_thread_open(post.thread)
     post_id, user_id = post.id, user.id
-    _lock(post_id)
+    up, down = _lock(post_id)
     previous = db.session.scalar(
         select(Vote).where(Vote.post_id == post_id, Vote.user_id == user_id)
     )
@@ -59,8 +59,10 @@ def cast_vote(post: Post, user: User, value: int) -> Tally:
         db.session.add(Vote(post_id=post_id, user_id=user_id, value=value))
     elif value != 0 and old != value:
         previous.value, previous.updated_at = value, utcnow()
+    up += (value == 1) - (old == 1)
+    down += (value == -1) - (old == -1)
     try:
-        up, down = apply_vote_change(post_id, old, value)
+        store_figures(post_id, up, down)
         db.session.commit()
     except IntegrityError:
         # Only if the database lacks the row lock we rely on; the constraint still holds.
@@ -69,10 +71,20 @@ def cast_vote(post: Post, user: User, value: int) -> Tally:
     return Tally(up=up, down=down, score=up - down, my_vote=value)
 
 
-def _lock(post_id: int) -> None:
-    # Writing first takes the post's row lock (PostgreSQL) or the write lock (SQLite), so
-    # concurrent votes on one post queue here and each reads the vote the previous one left.
-    db.session.execute(update(Post).where(Post.id == post_id).values(up=Post.up))
+# The post row is written with plain UPDATEs: no object in the session is kept in step.
+UNSYNCHRONISED = {"synchronize_session": False}
+
+
+def _lock(post_id: int) -> tuple[int, int]:
+    """Take the post's row lock (PostgreSQL) or the write lock (SQLite); its up and down counts.
+
+    Concurrent votes on one post queue here, so each reads the vote the previous one left,
+    and the counts stay as read until the commit.
+    """
+    return db.session.execute(
+        update(Post).where(Post.id == post_id).values(up=Post.up).returning(Post.up, Post.down),
+        execution_options=UNSYNCHRONISED,
+    ).one()
 
 
 def apply_vote_change(post_id: int, old: int, new: int) -> tuple[int, int]:
@@ -83,7 +95,8 @@ def apply_vote_change(post_id: int, old: int, new: int) -> tuple[int, int]:
         update(Post)
         .where(Post.id == post_id)
         .values(up=Post.up + up_delta, down=Post.down + down_delta)
-        .returning(Post.up, Post.down)
+        .returning(Post.up, Post.down),
+        execution_options=UNSYNCHRONISED,
     ).one()
     store_rankings(post_id, up, down)
     return up, down
@@ -91,16 +104,26 @@ def apply_vote_change(post_id: int, old: int, new: int) -> tuple[int, int]:
 
 def store_rankings(post_id: int, up: int, down: int) -> None:
     """Store the score and rankings that follow from a post's counts."""
-    z = current_app.config["WILSON_Z"]
     db.session.execute(
-        update(Post)
-        .where(Post.id == post_id)
-        .values(
-            score=ranking.net_score(up, down),
-            best=ranking.wilson_lower_bound(up, down, z),
-            controversy=ranking.controversy(up, down),
-        )
+        update(Post).where(Post.id == post_id).values(**_rankings(up, down)),
+        execution_options=UNSYNCHRONISED,
     )
+
+
+def store_figures(post_id: int, up: int, down: int) -> None:
+    """Store a post's counts, with the score and rankings that follow from them."""
+    db.session.execute(
+        update(Post).where(Post.id == post_id).values(up=up, down=down, **_rankings(up, down)),
+        execution_options=UNSYNCHRONISED,
+    )
+
+
+def _rankings(up: int, down: int) -> dict[str, float]:
+    return {
+        "score": ranking.net_score(up, down),
+        "best": ranking.wilson_lower_bound(up, down, current_app.config["WILSON_Z"]),
+        "controversy": ranking.controversy(up, down),
+    }
 
 
 def votes_of(user: User | None, post_ids: list[int]) -> dict[int, int]:
