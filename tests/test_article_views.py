@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Article, ArticleStatus, Role, Thread, ThreadOrigin
+from forum.services import moderation
 
 ARTICLE = {
     "title": "Employer branding på LinkedIn",
@@ -173,3 +174,23 @@ def test_no_threads_under_a_closed_discussion(as_reader, closed_article):
     assert response.status_code == 403
     assert "The discussion of this article is closed." in response.text
     assert db.session.scalar(select(func.count()).select_from(Thread)) == 0
+
+
+def test_article_page_shows_the_editors_picks_and_what_moderators_removed(
+    client, article, thread, make_post, make_user
+):
+    moderator = make_user(role=Role.MODERATOR)
+    pick = make_post(thread=thread, body="A case worth reading")
+    removed = make_post(thread=thread, stance="disagree", body="Buy cheap pills")
+    moderation.set_featured(pick, moderator, True)
+    moderation.hide_post(removed, moderator, "spam")
+
+    page = client.get(f"/articles/{article.slug}").text
+
+    picks = page[
+        page.index("Editor's picks") : page.index("</section>", page.index("Editor's picks"))
+    ]
+    assert "A case worth reading" in picks and f"/posts/{pick.id}" in picks
+    assert "Posts hidden by moderators under this article: 1. Posts rejected: 0." in page
+    assert "Disagrees: 1" in page and "Spam: 1" in page
+    assert "Buy cheap pills" not in page

@@ -212,3 +212,28 @@ def test_visitors_get_no_session_cookie_so_their_pages_can_be_cached(client, thr
         response = client.get(url)
         assert "Set-Cookie" not in response.headers, url
         assert client.get(url).headers["X-Cache"] == "hit", url
+
+
+def test_readers_share_article_pages_but_its_author_gets_the_edit_link(
+    app, article, author, make_user
+):
+    url = f"/articles/{article.slug}"
+    first = signed_in(app, make_user()).get(url)
+    second = signed_in(app, make_user()).get(url)
+    own = signed_in(app, author).get(url)
+
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert f"/articles/{article.slug}/edit" not in second.text
+    assert "X-Cache" not in own.headers and f"/articles/{article.slug}/edit" in own.text
+
+
+def test_readers_share_the_front_page_but_authors_see_their_drafts(
+    app, article, draft_article, author, make_user
+):
+    first = signed_in(app, make_user()).get("/")
+    second = signed_in(app, make_user()).get("/")
+    own = signed_in(app, author).get("/")
+
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert "Your drafts" not in second.text
+    assert "X-Cache" not in own.headers and "Your drafts" in own.text

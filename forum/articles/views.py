@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from .. import limits
+from .. import limits, pagecache
 from ..errors import InvalidInput
 from ..extensions import db
 from ..forms import attach_error, status_for
 from ..loaders import load_article
-from ..models import Article, ArticleStatus, Thread, ThreadOrigin
+from ..models import Article, ArticleStatus, Thread, ThreadOrigin, User
 from ..permissions import can_edit_article, can_write_articles
 from ..rendering import render_markdown
 from ..services import articles, posts, summaries
@@ -63,8 +63,28 @@ def show(slug: str):
             Thread.id,
         )
     ).all()
-    summary = summaries.article_summary(article) if article.is_published else None
-    return render_template("articles/show.html", article=article, threads=threads, summary=summary)
+    published = article.is_published
+    pagecache.record(author_id=article.author_id)
+    return render_template(
+        "articles/show.html",
+        article=article,
+        threads=threads,
+        summary=summaries.article_summary(article) if published else None,
+        featured=summaries.featured_posts(article) if published else [],
+        moderated=summaries.moderation_tally(article) if published else None,
+    )
+
+
+@pagecache.personalised("articles.index")
+def _front_page_for(user: User, _facts: dict) -> dict[str, str] | None:
+    """Readers share the front page; an author's shows their drafts."""
+    return None if can_write_articles(user) else {}
+
+
+@pagecache.personalised("articles.show")
+def _article_page_for(user: User, facts: dict) -> dict[str, str] | None:
+    """Readers share an article's page; its author's has the link to edit it."""
+    return None if user.id == facts["author_id"] else {}
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
