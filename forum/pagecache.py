@@ -15,6 +15,7 @@ reader alone (their own posts are on it, say).
 import hashlib
 import hmac
 import re
+import secrets
 import threading
 import time
 from collections import OrderedDict, defaultdict
@@ -37,8 +38,10 @@ VERSION_KEY = "content_version"
 CACHED_ENDPOINTS = frozenset({"articles.index", "articles.show", "threads.show"})
 SHARED_ROLES = frozenset({Role.READER, Role.AUTHOR})
 READ_VERSION = select(Setting.value).where(Setting.key == VERSION_KEY)
+# A new database starts counting at a random number, so that pages a shared cache kept from
+# another database (one deleted, or replaced by an import) never match its keys.
 BUMP = text(
-    "INSERT INTO settings (key, value) VALUES (:key, '1') ON CONFLICT (key) DO UPDATE "
+    "INSERT INTO settings (key, value) VALUES (:key, :start) ON CONFLICT (key) DO UPDATE "
     "SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)"
 )
 
@@ -60,8 +63,10 @@ def _executed(state) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _bump_version(session: Session) -> None:
-    if session.info.pop("content_changed", False):
-        session.execute(BUMP, {"key": VERSION_KEY})
+    # Objects still pending are flushed by the commit after this hook: they count too.
+    pending = session.new or session.dirty or session.deleted
+    if session.info.pop("content_changed", False) or pending:
+        session.execute(BUMP, {"key": VERSION_KEY, "start": str(secrets.randbelow(10**12))})
 
 
 @event.listens_for(Session, "after_commit")
@@ -113,28 +118,42 @@ class SharedPage:
 
     @classmethod
     def split(cls, html: str, marker: str, defaults: dict[str, str], facts: dict) -> "SharedPage":
-        """The page from its rendering with holes marked (a hole without a default is empty)."""
+        """The page from its rendering with holes marked (a hole without a default is empty).
+
+        A hole's default may hold holes of its own (a post's card holds its vote buttons):
+        they are filled in it unless the reader's value replaces the whole of the outer one.
+        """
+        pattern = re.compile(f"{re.escape(marker)}([a-z0-9]+)-")
         body = bytearray()
         holes: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for number, part in enumerate(re.split(f"{marker}([a-z0-9]+)-", html)):
-            if number % 2:
-                default = defaults.get(part, "").encode()
-                holes[part].append((len(body), len(body) + len(default)))
-                body += default
-            else:
-                body += part.encode()
+
+        def add(text: str) -> None:
+            for number, part in enumerate(pattern.split(text)):
+                if number % 2 == 0:
+                    body.extend(part.encode())
+                    continue
+                start = len(body)
+                add(defaults.get(part, ""))
+                holes[part].append((start, len(body)))
+
+        add(html)
         return cls(bytes(body), {name: tuple(spans) for name, spans in holes.items()}, facts)
 
     def fill(self, values: dict[str, str]) -> bytes:
+        # Outer holes sort before the holes inside them; what lies inside a replaced one goes.
         spliced = sorted(
-            (start, end, value.encode())
-            for name, value in values.items()
-            for start, end in self.holes.get(name, ())
+            (
+                (start, -end, value.encode())
+                for name, value in values.items()
+                for start, end in self.holes.get(name, ())
+            ),
         )
         body, pieces, done = memoryview(self.body), [], 0
-        for start, end, value in spliced:
+        for start, negative_end, value in spliced:
+            if start < done:
+                continue
             pieces += (body[done:start], value)
-            done = end
+            done = -negative_end
         pieces.append(body[done:])
         return b"".join(pieces)
 

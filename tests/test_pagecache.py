@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from forum import create_app, pagecache
 from forum.extensions import db
@@ -56,9 +56,27 @@ def test_reads_do_not_bump_the_version(client, thread):
 
 
 def test_every_committed_write_bumps_the_version(thread, reader):
-    before = int(version() or 0)
+    before = int(version())  # the fixtures wrote
     posts.add_contribution(thread, reader, Contribution("agree", "A point"))
     assert int(version()) == before + 1
+
+
+def test_a_commit_that_flushes_only_at_the_end_bumps_the_version(thread, reader):
+    before = int(version())
+    thread.title = "Renamed"  # no query before the commit, so the commit itself flushes
+    db.session.commit()
+    assert int(version()) == before + 1
+
+
+def test_each_database_starts_its_version_at_a_random_number(app, make_user):
+    starts = set()
+    for _ in range(3):
+        db.session.execute(delete(Setting).where(Setting.key == VERSION_KEY))
+        db.session.commit()
+        make_user()
+        starts.add(version())
+    # Pages a shared cache kept from another database never match this one's keys.
+    assert len(starts) == 3
 
 
 def signed_in(app, user) -> FlaskClient:
@@ -207,6 +225,33 @@ def test_servers_sharing_redis_see_each_others_writes(app_config, thread, reader
                 db.engine.dispose()
 
 
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
+def test_servers_sharing_redis_share_readers_pages(app_config, thread, make_post, make_user):
+    config = {
+        **app_config,
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": os.environ["TEST_REDIS_URL"],
+        "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}:",
+    }
+    post = make_post(thread=thread, body="Shared across servers")
+    ann, bo = make_user("ann"), make_user("bo")
+    votes.cast_vote(post, bo, -1)
+    apps = [create_app(config) for _ in range(2)]
+    try:
+        url = f"/threads/{thread.id}"
+        first = signed_in(apps[0], ann).get(url)
+        second = signed_in(apps[1], bo).get(url)  # stored by the other server
+
+        assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+        assert 'aria-pressed="true"' not in first.text
+        assert 'value="0" aria-pressed="true" class="vote-down"' in second.text
+        assert '<a href="/users/bo">bo</a>' in second.text and "/users/ann" not in second.text
+    finally:
+        for app in apps:
+            with app.app_context():
+                db.engine.dispose()
+
+
 def test_visitors_get_no_session_cookie_so_their_pages_can_be_cached(client, thread):
     for url in ("/", f"/articles/{thread.article.slug}", f"/threads/{thread.id}"):
         response = client.get(url)
@@ -218,9 +263,8 @@ def test_readers_share_article_pages_but_its_author_gets_the_edit_link(
     app, article, author, make_user
 ):
     url = f"/articles/{article.slug}"
-    first = signed_in(app, make_user()).get(url)
-    second = signed_in(app, make_user()).get(url)
-    own = signed_in(app, author).get(url)
+    readers = [signed_in(app, user) for user in (make_user(), make_user(), author)]
+    first, second, own = (reader.get(url) for reader in readers)
 
     assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
     assert f"/articles/{article.slug}/edit" not in second.text
@@ -230,9 +274,8 @@ def test_readers_share_article_pages_but_its_author_gets_the_edit_link(
 def test_readers_share_the_front_page_but_authors_see_their_drafts(
     app, article, draft_article, author, make_user
 ):
-    first = signed_in(app, make_user()).get("/")
-    second = signed_in(app, make_user()).get("/")
-    own = signed_in(app, author).get("/")
+    readers = [signed_in(app, user) for user in (make_user(), make_user(), author)]
+    first, second, own = (reader.get("/") for reader in readers)
 
     assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
     assert "Your drafts" not in second.text
