@@ -16,11 +16,21 @@ def register(page, base_url: str, username: str) -> None:
     page.get_by_text(f"Welcome, {username}!").wait_for()
 
 
-def test_register_and_post_an_example_in_a_demo_thread(page, live_server):
-    register(page, live_server, "browser_reader")
-
+def open_demo_thread(page) -> None:
     page.get_by_role("link", name="Employee advocacy is not a strategy").click()
     page.locator(".thread-summary h3 a").first.click()
+
+
+@pytest.fixture
+def no_script_page(browser):
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_register_and_post_an_example_in_a_demo_thread(page, live_server):
+    register(page, live_server, "browser_reader")
+    open_demo_thread(page)
     form = page.locator("form.contribution-form")
     example_fields = form.locator("fieldset.example-fields")
 
@@ -44,12 +54,10 @@ def test_register_and_post_an_example_in_a_demo_thread(page, live_server):
     assert post.get_by_text("Supports the article").is_visible()
 
 
-def test_example_fields_work_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_example_fields_work_without_javascript(no_script_page, live_server):
+    page = no_script_page
     register(page, live_server, "no_script_reader")
-    page.get_by_role("link", name="Employee advocacy is not a strategy").click()
-    page.locator(".thread-summary h3 a").first.click()
+    open_demo_thread(page)
 
     form = page.locator("form.contribution-form")
     assert form.locator("fieldset.example-fields").is_visible()
@@ -60,15 +68,12 @@ def test_example_fields_work_without_javascript(browser, live_server):
     page.get_by_text("Your contribution is posted.").wait_for()
     post = page.locator("article.contribution", has_text="It did not work for us.")
     assert post.get_attribute("data-stance") == "disagree"
-    context.close()
 
 
-def test_voting_works_without_javascript(browser, live_server):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_voting_works_without_javascript(no_script_page, live_server):
+    page = no_script_page
     register(page, live_server, "no_script_voter")
-    page.get_by_role("link", name="Employee advocacy is not a strategy").click()
-    page.locator(".thread-summary h3 a").first.click()
+    open_demo_thread(page)
     post_id = page.locator("article.contribution").first.get_attribute("id")
     before = int(page.locator(f"#{post_id}").get_attribute("data-score"))
 
@@ -78,13 +83,11 @@ def test_voting_works_without_javascript(browser, live_server):
     post = page.locator(f"#{post_id}")
     assert int(post.get_attribute("data-score")) == before + 1
     assert post.locator(".vote-up").first.get_attribute("aria-pressed") == "true"
-    context.close()
 
 
 def test_voting_changes_the_score_in_place(page, live_server):
     register(page, live_server, "browser_voter")
-    page.get_by_role("link", name="Employee advocacy is not a strategy").click()
-    page.locator(".thread-summary h3 a").first.click()
+    open_demo_thread(page)
     post = page.locator(f"#{page.locator('article.contribution').first.get_attribute('id')}")
     votes = post.locator(".vote-form").first
     before = int(post.get_attribute("data-score"))
