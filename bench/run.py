@@ -52,7 +52,7 @@ class Scenario:
     bodies: tuple[str, ...] = ()
     expect: int = 200
     ceiling: str = ""
-    target: float = 0.0
+    target: float | None = 0.0  # None: a ratio shown for comparison, with no target
     rounds: list[dict] = field(default_factory=list)
 
 
@@ -145,8 +145,10 @@ def build_database(database: Path, size: dict) -> float:
 
 
 def landmarks(database: Path) -> dict:
-    """The ids the scenarios use: the big thread, its article, a reader who voted in it, and
-    the thread (of another article) and post that take the new contributions and votes."""
+    """The ids the scenarios use: the big thread, its article, a reader who voted in it but
+    wrote and flagged nothing (the page readers share), a reader who wrote in it (a page of
+    their own), and the thread (of another article) and post that take the new contributions
+    and votes."""
     db = sqlite3.connect(database)
 
     def one(sql: str, *args) -> tuple:
@@ -157,6 +159,15 @@ def landmarks(database: Path) -> dict:
     reader_id, reader = one(
         "SELECT users.id, username FROM votes JOIN posts ON posts.id = votes.post_id "
         "JOIN users ON users.id = votes.user_id WHERE posts.thread_id = ? AND role = 'reader' "
+        "AND users.id NOT IN (SELECT author_id FROM posts WHERE thread_id = ? "
+        "AND author_id IS NOT NULL) AND users.id NOT IN (SELECT user_id FROM flags "
+        "WHERE user_id IS NOT NULL) GROUP BY users.id ORDER BY count(*) DESC LIMIT 1",
+        thread,
+        thread,
+    )
+    (writer,) = one(
+        "SELECT username FROM posts JOIN users ON users.id = posts.author_id "
+        "WHERE thread_id = ? AND role = 'reader' AND parent_id IS NULL "
         "GROUP BY users.id ORDER BY count(*) DESC LIMIT 1",
         thread,
     )
@@ -176,6 +187,7 @@ def landmarks(database: Path) -> dict:
         "thread": thread,
         "slug": slug,
         "reader": reader,
+        "writer": writer,
         "write_thread": write_thread,
         "post": post,
     }
@@ -207,8 +219,11 @@ def csrf_token(page: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
-def forum_scenarios(port: int, marks: dict, cookie: str, token: str) -> list[Scenario]:
-    """The issue's scenarios on one forum server, each with its ceiling and target ratio."""
+def forum_scenarios(
+    port: int, marks: dict, cookie: str, token: str, writer_cookie: str
+) -> list[Scenario]:
+    """The issue's scenarios on one forum server, each with its ceiling and target ratio,
+    and the logged-in page of a reader whose own posts are on it (no target: for comparison)."""
     thread = f"/threads/{marks['thread']}"
     reader = {"Cookie": cookie}
     contribution = {"csrf_token": token, "stance": "disagree", "body": BODY}
@@ -227,6 +242,14 @@ def forum_scenarios(port: int, marks: dict, cookie: str, token: str) -> list[Sce
             headers=reader,
             ceiling=READS[0],
             target=0.8,
+        ),
+        Scenario(
+            "thread, 200 per page, as a writer",
+            port,
+            f"{thread}?per_page=200",
+            headers={"Cookie": writer_cookie},
+            ceiling=READS[0],
+            target=None,
         ),
         Scenario(
             "new contribution",
@@ -338,7 +361,8 @@ def summarise(scenarios: list[Scenario]) -> list[dict]:
             ]
             row |= {"ceiling": scenario.ceiling, "ratio": statistics.median(ratios)}
             row |= {"target": scenario.target}
-            row["pass"] = row["ratio"] >= scenario.target and row["errors"] == 0
+            if scenario.target is not None:
+                row["pass"] = row["ratio"] >= scenario.target and row["errors"] == 0
         rows.append(row)
     return rows
 
@@ -351,10 +375,11 @@ def print_table(rows: list[dict]) -> None:
     for row in rows:
         figures = f"{row['rps']:8.1f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f}"
         if "ratio" in row:
-            verdict = "pass" if row["pass"] else "FAIL"
+            verdict = {True: "pass", False: "FAIL", None: "(no target)"}[row.get("pass")]
             if row["errors"]:
                 verdict += f" ({row['errors']} errors)"
-            judged = f"{row['ratio']:6.3f} {'>= ' + str(row['target']):>7}  {row['ceiling']:24}"
+            target = "" if row["target"] is None else f">= {row['target']}"
+            judged = f"{row['ratio']:6.3f} {target:>7}  {row['ceiling']:24}"
             print(f"{row['scenario']:34} {figures}  {judged} {verdict}")
         else:
             print(f"{row['scenario']:34} {figures}  {'(ceiling)':>6}")
@@ -365,12 +390,14 @@ def rss_mb(pid: int) -> float:
     return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE).group(1)) / 1024
 
 
-def drive(port: int, path: str, count: int, clients: int = 2) -> int:
+def drive(port: int, path: str, count: int, headers: dict, clients: int = 2) -> int:
     """Send count GETs from a few client threads; the number that did not answer 200."""
     failures = []
 
     def client(share: int) -> None:
-        failures.extend(1 for _ in range(share) if request(port, "GET", path)[0] != 200)
+        failures.extend(
+            1 for _ in range(share) if request(port, "GET", path, headers=headers)[0] != 200
+        )
 
     shares = [count // clients + (number < count % clients) for number in range(clients)]
     threads = [threading.Thread(target=client, args=(share,)) for share in shares]
@@ -381,14 +408,18 @@ def drive(port: int, path: str, count: int, clients: int = 2) -> int:
     return len(failures)
 
 
-def measure_memory(database: Path, path: str, counts: list[int], workdir: Path) -> dict:
-    """A one-worker forum's resident memory after the first and the last count of requests."""
+def measure_memory(
+    database: Path, path: str, counts: list[int], workdir: Path, reader: str | None = None
+) -> dict:
+    """A one-worker forum's resident memory after the first and the last count of requests
+    for a page, by a visitor or by a logged-in reader."""
     server = Server("forum:create_app()", ROOT, forum_env(database), workdir / "memory.log", 1)
     try:
         (worker,) = server.workers()
+        headers = {"Cookie": log_in(server.port, reader, "/")[0]} if reader else {}
         readings, done, failures = [], 0, 0
         for count in counts:
-            failures += drive(server.port, path, count - done)
+            failures += drive(server.port, path, count - done, headers)
             done = count
             readings.append({"requests": count, "rss_mb": round(rss_mb(worker), 1)})
             print(f"  after {count} requests: {readings[-1]['rss_mb']} MB", flush=True)
@@ -398,6 +429,7 @@ def measure_memory(database: Path, path: str, counts: list[int], workdir: Path) 
     growth = last / first - 1
     return {
         "path": path,
+        "reader": reader,
         "readings": readings,
         "failures": failures,
         "growth": round(growth, 4),
@@ -434,7 +466,9 @@ def start_forum(database: Path, workdir: Path, servers: list[Server]) -> tuple[i
     marks = landmarks(database)
     page = f"/threads/{marks['write_thread']}"
     cookie, token = log_in(server.port, marks["reader"], page)
-    return server.port, marks, forum_scenarios(server.port, marks, cookie, token)
+    writer_cookie, _ = log_in(server.port, marks["writer"], page)
+    scenarios = forum_scenarios(server.port, marks, cookie, token, writer_cookie)
+    return server.port, marks, scenarios
 
 
 def ceilings(workdir: Path, servers: list[Server]) -> list[Scenario]:
@@ -525,11 +559,15 @@ def main() -> None:
         servers.clear()
         counts = [int(count) for count in args.memory_requests.split(",") if count]
         if counts:
-            print(f"\nMemory of one worker serving /threads/{marks['thread']}", flush=True)
-            results["memory"] = measure_memory(
-                database, f"/threads/{marks['thread']}", counts, workdir
-            )
+            thread = f"/threads/{marks['thread']}"
+            print(f"\nMemory of one worker serving {thread} to a visitor", flush=True)
+            results["memory"] = measure_memory(database, thread, counts, workdir)
             print_memory(results["memory"])
+            print(f"Memory of one worker serving {thread}?per_page=200 to a reader", flush=True)
+            results["memory_reader"] = measure_memory(
+                database, f"{thread}?per_page=200", counts, workdir, marks["reader"]
+            )
+            print_memory(results["memory_reader"])
     finally:
         for server in servers:
             server.stop()
