@@ -45,6 +45,11 @@ def vote_holes(post_id: int, my_vote: int) -> dict[str, str]:
     return {f"v{post_id}{part}": vote_attributes(my_vote, part) for part in VOTE_PARTS}
 
 
+def post_card(post_id: int, html: str) -> Markup:
+    """A post as shown; in a page shared between readers, a hole its own author's view fills."""
+    return pagecache.hole(f"p{post_id}", str(html))
+
+
 def _template_globals() -> dict:
     return {
         "viewer": viewer(),
@@ -60,6 +65,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["ago"] = _ago
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.globals["vote_state"] = vote_state
+    app.jinja_env.globals["post_card"] = post_card
     # Macros are imported without the render context; give them the request as Flask's
     # context processor gives it to templates.
     app.jinja_env.globals["request"] = request

@@ -127,15 +127,39 @@ def test_a_reader_gets_the_page_that_would_be_rendered_for_them(
             assert without_tokens(shared.text) == without_tokens(own.text)
 
 
-def test_a_page_with_the_readers_own_post_is_rendered_for_them(app, thread, make_post, reader):
+def test_a_readers_own_posts_in_a_shared_page_are_shown_as_to_their_author(
+    app, thread, make_post, make_user, reader, monkeypatch
+):
+    other = make_post(thread=thread, body="Someone else's point")
     mine = make_post(thread=thread, author=reader, body="My point")
-    held = make_post(thread=thread, author=reader, body="Waiting", status=PostStatus.HELD)
+    my_reply = make_post(parent=other, author=reader, body="My answer")
+    hidden = make_post(thread=thread, author=reader, body="My hidden words")
+    moderation.hide_post(hidden, make_user(role=Role.MODERATOR), "spam")
+    votes.cast_vote(other, reader, 1)
     client = signed_in(app, reader)
+    signed_in(app, make_user()).get(f"/threads/{thread.id}")  # the page others share
 
-    page = client.get(f"/threads/{thread.id}")
+    shared = client.get(f"/threads/{thread.id}")
+    monkeypatch.setattr(pagecache, "PERSONALISERS", {})
+    own = client.get(f"/threads/{thread.id}")
 
-    assert "X-Cache" not in page.headers
-    assert f"/posts/{mine.id}/edit" in page.text and f'id="post-{held.id}"' in page.text
+    assert shared.headers["X-Cache"] == "hit"
+    assert f"/posts/{mine.id}/edit" in shared.text and f"/posts/{my_reply.id}/edit" in shared.text
+    assert "My hidden words" in shared.text and 'aria-pressed="true"' in shared.text
+    assert without_tokens(shared.text) == without_tokens(own.text)
+
+
+def test_others_do_not_see_a_readers_own_view_of_their_posts(
+    app, thread, make_post, make_user, reader
+):
+    mine = make_post(thread=thread, author=reader, body="My point")
+    author, other = signed_in(app, reader), signed_in(app, make_user())
+    author.get(f"/threads/{thread.id}")
+
+    page = other.get(f"/threads/{thread.id}")
+
+    assert page.headers["X-Cache"] == "hit"
+    assert f"/posts/{mine.id}/edit" not in page.text and "My point" in page.text
 
 
 def test_a_reader_with_a_post_waiting_sees_it_though_others_share_the_page(

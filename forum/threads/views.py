@@ -2,7 +2,17 @@
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, or_, select, true
@@ -105,22 +115,39 @@ def _render_thread(
 
 @pagecache.personalised("threads.show")
 def _reader_state(user: User, facts: dict) -> dict[str, str] | None:
-    """A reader's votes on a thread page shared between readers; None if it is theirs alone.
+    """A reader's own posts and votes on a thread page shared between readers.
 
-    The shared page is that of a reader who wrote none of its posts, flagged none and has
-    none waiting for a moderator: a reader who has is shown a page rendered for them.
+    The shared page is that of a reader who wrote, voted on and flagged none of its posts. A
+    reader's own posts are rendered for them (with their edit and delete buttons, and their
+    text if a moderator hid it); a reader with posts waiting for a moderator, or with a flag
+    on the page, is shown a page rendered for them alone (None).
     """
     authors: dict[int, int | None] = facts["authors"]
-    if user.id in authors.values():
-        return None
     mine = reader_state.in_thread(user, facts["thread_id"])
     if mine.waiting or not mine.flagged.isdisjoint(authors):
         return None
-    state: dict[str, str] = {}
+    state = _own_cards(user, [post_id for post_id, by in authors.items() if by == user.id])
     for post_id, value in mine.votes.items():
         if post_id in authors:
             state |= vote_holes(post_id, value)
     return state
+
+
+def _own_cards(user: User, post_ids: list[int]) -> dict[str, str]:
+    """The reader's own posts as the thread page shows them to their author."""
+    if not post_ids:
+        return {}
+    contribution = get_template_attribute("_macros/posts.html", "contribution")
+    reply_card = get_template_attribute("_macros/posts.html", "reply_card")
+    cards = {}
+    for post in db.session.scalars(
+        select(Post)
+        .where(Post.id.in_(post_ids))
+        .options(joinedload(Post.author), joinedload(Post.thread, innerjoin=True))
+    ):
+        card = reply_card if post.is_reply else contribution
+        cards[f"p{post.id}"] = str(card(post, post.thread.article, user, 0, set()))
+    return cards
 
 
 def _shown_to(user: User | None):
