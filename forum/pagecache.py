@@ -42,7 +42,7 @@ READ_VERSION = select(Setting.value).where(Setting.key == VERSION_KEY)
 # another database (one deleted, or replaced by an import) never match its keys.
 BUMP = text(
     "INSERT INTO settings (key, value) VALUES (:key, :start) ON CONFLICT (key) DO UPDATE "
-    "SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)"
+    "SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)"
 )
 
 # What fills a page's holes for one reader (hole name -> HTML), or None: render it for them.

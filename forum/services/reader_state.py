@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 
 from ..extensions import db
 from ..models import Flag, FlagStatus, Post, PostStatus, User, Vote
@@ -15,22 +15,30 @@ class ReaderState:
     waiting: bool  # the reader has posts here that wait for, or were refused by, a moderator
 
 
-def in_thread(user: User, thread_id: int) -> ReaderState:
+def _statement():
+    user, thread = bindparam("user_id"), bindparam("thread_id")
     votes = (
         select(literal("vote"), Vote.post_id, Vote.value)
         .join(Post, Post.id == Vote.post_id)
-        .where(Vote.user_id == user.id, Post.thread_id == thread_id)
+        .where(Vote.user_id == user, Post.thread_id == thread)
     )
     flags = select(literal("flag"), Flag.post_id, literal(0)).where(
-        Flag.user_id == user.id, Flag.status == FlagStatus.OPEN
+        Flag.user_id == user, Flag.status == FlagStatus.OPEN
     )
     waiting = select(literal("waiting"), Post.id, literal(0)).where(
-        Post.thread_id == thread_id,
-        Post.author_id == user.id,
-        Post.status != PostStatus.PUBLISHED,
+        Post.thread_id == thread, Post.author_id == user, Post.status != PostStatus.PUBLISHED
     )
-    # On the connection, past the ORM: this runs for every page a logged-in reader reads.
-    rows = db.session.connection().execute(union_all(votes, flags, waiting)).all()
+    return union_all(votes, flags, waiting)
+
+
+# Built once: it runs for every page a logged-in reader reads.
+STATEMENT = _statement()
+
+
+def in_thread(user: User, thread_id: int) -> ReaderState:
+    # On the connection, past the ORM, for the same reason.
+    params = {"user_id": user.id, "thread_id": thread_id}
+    rows = db.session.connection().execute(STATEMENT, params).all()
     return ReaderState(
         votes={post_id: value for kind, post_id, value in rows if kind == "vote"},
         flagged=frozenset(post_id for kind, post_id, _ in rows if kind == "flag"),
