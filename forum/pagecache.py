@@ -168,13 +168,16 @@ def personalised(endpoint: str) -> Callable[[Personaliser], Personaliser]:
     return register
 
 
-def hole(name: str, value: str) -> Markup:
-    """`value`, or while a page is rendered to be shared, a hole that shows it by default."""
+def hole(name: str, html: str) -> Markup:
+    """`html`, or while a page is rendered to be shared, a hole that shows it by default.
+
+    `html` is markup the caller made (a rendered macro, attributes it wrote), never raw text.
+    """
     defaults = g.get("hole_defaults")
     if defaults is None:
-        return Markup(value)  # noqa: S704 (the callers' own markup, never a user's text)
-    defaults[name] = value
-    return Markup(f"{_marker()}{name}-")  # noqa: S704
+        return Markup(html)  # nosec B704
+    defaults[name] = html
+    return Markup(f"{_marker()}{name}-")  # nosec B704
 
 
 def sharing() -> bool:
