@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Post, PostRevision, Stance
+from forum.models import Post, PostRevision, Role, Stance
 from forum.services import posts
 from forum.services.posts import Contribution
 
@@ -267,3 +267,17 @@ def test_pagination_keeps_sort_and_stance(client, app, thread, make_post):
 
     assert "post 2" in text and "post 0" not in text
     assert f"/threads/{thread.id}?page=2&amp;sort=new&amp;stance=agree" in text
+
+
+def test_a_moderators_reply_carries_the_moderator_badge(client, thread, make_post, make_user):
+    contribution = make_post(thread=thread, body="A point")
+    by_moderator = make_post(parent=contribution, author=make_user(role=Role.MODERATOR))
+    by_reader = make_post(parent=contribution, author=make_user())
+
+    page = client.get(f"/threads/{thread.id}").text
+
+    def header(post):
+        return re.search(rf'id="post-{post.id}".*?</header>', page, re.DOTALL).group(0)
+
+    assert "badge-moderator" in header(by_moderator)
+    assert "badge-moderator" not in header(by_reader) + header(contribution)
