@@ -76,6 +76,8 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "forum:"
     CACHE_REDIS_URL = ""
+    # SimpleCache's size: at most this many pages per worker (a 200-post page is about 0.6 MB).
+    CACHE_THRESHOLD = 100
     # How many of the pages it served last each process keeps unpickled, in front of the cache.
     PAGE_CACHE_RECENT = 16
 
