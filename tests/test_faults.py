@@ -241,9 +241,9 @@ def test_a_contribution_and_its_counts_are_saved_together_or_not_at_all(
     before = figures(thread_id)
     counted = []
 
-    def count_then_lose_the_database(post: Post, sign: int, *, touch: bool = False) -> None:
+    def count_then_lose_the_database(post: Post, sign: int, *, new: bool = False) -> None:
         # The post is flushed and the thread and article counted; then the database goes.
-        real_count_post(post, sign, touch=touch)
+        real_count_post(post, sign, new=new)
         counted.append(post.id)
         raise OperationalError("UPDATE articles ...", {}, Exception("database is locked"))
 

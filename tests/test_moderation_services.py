@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from forum import ranking
 from forum.errors import InvalidInput, NotAllowed
 from forum.extensions import db
 from forum.models import (
@@ -91,7 +92,9 @@ def stored_figures() -> dict:
     snapshot: dict = {}
     for model in (Thread, Article):
         for row in db.session.scalars(select(model)):
-            snapshot[model.__name__, row.id] = tuple(getattr(row, name) for name in FIGURES)
+            # With the last activity and hotness: a hidden or deleted post hands them back.
+            stored = (*FIGURES, "last_activity_at", "hot")
+            snapshot[model.__name__, row.id] = tuple(getattr(row, name) for name in stored)
     for post in db.session.scalars(select(Post)):
         snapshot["Post", post.id] = (post.reply_count, post.up, post.down, post.score)
     return snapshot
@@ -169,6 +172,25 @@ def test_restore_brings_a_hidden_contribution_back_into_the_figures(
         post_entry(moderator, Action.HIDE, contribution, "spam"),
         post_entry(moderator, Action.RESTORE, contribution),
     ]
+    assert_figures_exact()
+
+
+@pytest.mark.parametrize("remove", ["hide", "delete"])
+def test_a_removed_newest_post_hands_the_last_activity_back(
+    thread, writer, reader, moderator, remove
+):
+    first = add_contribution(thread, writer, AGREE)
+    spam = add_contribution(thread, reader, DISAGREE)
+    if remove == "hide":
+        moderation.hide_post(spam, moderator, "spam")
+    else:
+        delete_post(spam, reader)
+
+    db.session.expire_all()
+    when = fresh(first).created_at
+    for debate in (db.session.get(Thread, thread.id), db.session.get(Article, thread.article_id)):
+        assert debate.last_activity_at == when
+        assert debate.hot == ranking.hot(1, when)  # one contribution, as active as it was
     assert_figures_exact()
 
 

@@ -1,11 +1,13 @@
 """Recount every stored figure from the rows: vote counts, rankings, debate counts, hotness."""
 
-from sqlalchemy import func, select, update
+from datetime import datetime
+
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from .. import ranking
 from ..extensions import db
-from ..models import Article, Post, PostStatus, Stance, Thread, Vote, utcnow
+from ..models import Article, Post, PostStatus, Stance, Thread, Vote
 from .votes import UNSYNCHRONISED, store_rankings
 
 ACTIVITY = ("agree_count", "disagree_count", "example_count", "reply_count")
@@ -17,46 +19,81 @@ STANCE_COLUMNS = {
 }
 
 
-def adjust(thread: Thread, deltas: dict[str, int], *, touch: bool = False) -> None:
-    """Add to the stored figures of a thread and its article in SQL, safe under concurrency."""
-    now = utcnow()
-    for model, key in ((Thread, thread.id), (Article, thread.article_id)):
+# Where each kind of debate keeps its figures, and its key in the posts table.
+DEBATES = ((Thread, Post.thread_id), (Article, Post.article_id))
+
+
+def adjust(
+    thread: Thread,
+    deltas: dict[str, int],
+    *,
+    newest: datetime | None = None,
+    leaving: int | None = None,
+) -> None:
+    """Add to the stored figures of a thread and its article in SQL, safe under concurrency.
+
+    The last activity is when the newest post readers can see was written: `newest` for a
+    new post; otherwise it is looked up without the post `leaving` the list (deleted, hidden,
+    held), so hidden spam does not keep a debate on top of "most active".
+    """
+    for (model, key), row_id in zip(DEBATES, (thread.id, thread.article_id), strict=True):
         values = {name: getattr(model, name) + delta for name, delta in deltas.items()}
-        if touch:
-            values["last_activity_at"] = now
+        if newest is None:
+            values["last_activity_at"] = latest_activity(model, key, excluding=leaving)
+        else:
+            # Never back: a post written just before may commit just after.
+            later = or_(model.last_activity_at.is_(None), model.last_activity_at < newest)
+            values["last_activity_at"] = case((later, newest), else_=model.last_activity_at)
         figures = db.session.execute(
             update(model)
-            .where(model.id == key)
+            .where(model.id == row_id)
             .values(**values)
             .returning(*(getattr(model, name) for name in ACTIVITY), model.last_activity_at),
             execution_options=UNSYNCHRONISED,
         ).one()
-        activity, last = sum(figures[:-1]), figures[-1] or now
         db.session.execute(
-            update(model).where(model.id == key).values(hot=ranking.hot(activity, last)),
+            update(model)
+            .where(model.id == row_id)
+            .values(hot=_hot(sum(figures[:-1]), figures[-1])),
             execution_options=UNSYNCHRONISED,
         )
 
 
-def count_post(post: Post, sign: int, *, touch: bool = False) -> None:
-    """Count a post that became listed (+1) or stop counting one that left the list (-1)."""
+def latest_activity(model, key, excluding: int | None = None):
+    """SQL for when the newest post readers can see was written (NULL while there is none)."""
+    conditions = [key == model.id, Post.listed()]
+    if excluding is not None:
+        conditions.append(Post.id != excluding)
+    return select(func.max(Post.created_at)).where(*conditions).scalar_subquery()
+
+
+def _hot(activity: int, last: datetime | None) -> float:
+    """A debate's hotness; 0 for one without a post readers can see, as a new one has."""
+    return ranking.hot(activity, last) if last is not None else 0.0
+
+
+def count_post(post: Post, sign: int, *, new: bool = False) -> None:
+    """Count a post that became listed (+1, `new` if just written) or stop counting one that
+    is leaving the list (-1; called before or after the change that takes it out)."""
+    column = "reply_count" if post.is_reply else STANCE_COLUMNS[post.stance]
+    if new:
+        adjust(post.thread, {column: sign}, newest=post.created_at)
+    else:
+        adjust(post.thread, {column: sign}, leaving=post.id if sign < 0 else None)
     if post.is_reply:
-        adjust(post.thread, {"reply_count": sign}, touch=touch)
         db.session.execute(
             update(Post)
             .where(Post.id == post.parent_id)
             .values(reply_count=Post.reply_count + sign),
             execution_options=UNSYNCHRONISED,
         )
-    else:
-        adjust(post.thread, {STANCE_COLUMNS[post.stance]: sign}, touch=touch)
 
 
 def recount_all() -> None:
     """Make every stored figure agree with the rows (after an import, a z change or a repair)."""
     _recount_posts()
-    _recount_debates(Thread, Post.thread_id, Thread.created_at)
-    _recount_debates(Article, Post.article_id, Article.published_at)
+    for model, key in DEBATES:
+        _recount_debates(model, key)
     db.session.commit()
 
 
@@ -91,7 +128,7 @@ def _recount_posts() -> None:
     )
 
 
-def _recount_debates(model, key, started) -> None:
+def _recount_debates(model, key) -> None:
     """Counts per stance of listed contributions, replies, last activity and hotness."""
 
     def count(*conditions):
@@ -102,8 +139,7 @@ def _recount_debates(model, key, started) -> None:
         column: count(Post.stance == stance, listed) for stance, column in STANCE_COLUMNS.items()
     }
     values["reply_count"] = count(Post.parent_id.is_not(None), listed)
-    latest = select(func.max(Post.created_at)).where(key == model.id).scalar_subquery()
-    values["last_activity_at"] = func.coalesce(latest, started)
+    values["last_activity_at"] = latest_activity(model, key)
     db.session.execute(
         update(model).values(**values), execution_options={"synchronize_session": False}
     )
@@ -115,8 +151,7 @@ def _recount_debates(model, key, started) -> None:
         )
     )
     for row_id, activity, last in rows.all():
-        if last is not None:
-            db.session.execute(
-                update(model).where(model.id == row_id).values(hot=ranking.hot(activity, last)),
-                execution_options={"synchronize_session": False},
-            )
+        db.session.execute(
+            update(model).where(model.id == row_id).values(hot=_hot(activity, last)),
+            execution_options=UNSYNCHRONISED,
+        )

@@ -171,7 +171,7 @@ def approve_post(post: Post, actor: User) -> None:
     _require_moderator(actor)
     _transition(post, Post.status == PostStatus.HELD, NOT_HELD, status=PostStatus.PUBLISHED)
     if post.is_listed:
-        count_post(post, 1, touch=True)
+        count_post(post, 1)
         if post.is_reply and post.author_id == post.thread.article.author_id:
             post.parent.answered_by_author = True
     record(actor, Action.APPROVE, post=post)

@@ -80,7 +80,7 @@ def add_contribution(thread: Thread, user: User, contribution: Contribution) -> 
     db.session.add(post)
     db.session.flush()
     if post.is_listed:
-        count_post(post, 1, touch=True)
+        count_post(post, 1, new=True)
     db.session.commit()
     return post
 
@@ -102,7 +102,7 @@ def add_reply(parent: Post, user: User, body: str) -> Post:
     if user.id == thread.article.author_id:
         parent.answered_by_author = True
     if reply.is_listed:
-        count_post(reply, 1, touch=True)
+        count_post(reply, 1, new=True)
     db.session.commit()
     return reply
 
