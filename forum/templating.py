@@ -47,7 +47,16 @@ def vote_holes(post_id: int, my_vote: int) -> dict[str, str]:
 
 def post_card(post_id: int, html: str) -> Markup:
     """A post as shown; in a page shared between readers, a hole its own author's view fills."""
-    return pagecache.hole(f"p{post_id}", str(html))
+    return pagecache.hole(_card_hole(post_id), str(html))
+
+
+def card_holes(post_id: int, html: str) -> dict[str, str]:
+    """A post as its author sees it, for the hole post_card() leaves in a shared page."""
+    return {_card_hole(post_id): html}
+
+
+def _card_hole(post_id: int) -> str:
+    return f"p{post_id}"
 
 
 def _template_globals() -> dict:

@@ -29,7 +29,7 @@ from ..redirects import local_next
 from ..rendering import render_markdown
 from ..services import moderation, posts, reader_state, summaries, votes
 from ..services.posts import Contribution
-from ..templating import vote_holes
+from ..templating import card_holes, vote_holes
 from ..viewer import signed_in, viewer
 from .forms import ContributionForm, ReplyForm
 
@@ -139,14 +139,14 @@ def _own_cards(user: User, post_ids: list[int]) -> dict[str, str]:
         return {}
     contribution = get_template_attribute("_macros/posts.html", "contribution")
     reply_card = get_template_attribute("_macros/posts.html", "reply_card")
-    cards = {}
+    cards: dict[str, str] = {}
     for post in db.session.scalars(
         select(Post)
         .where(Post.id.in_(post_ids))
         .options(joinedload(Post.author), joinedload(Post.thread, innerjoin=True))
     ):
         card = reply_card if post.is_reply else contribution
-        cards[f"p{post.id}"] = str(card(post, post.thread.article, user, 0, set()))
+        cards |= card_holes(post.id, str(card(post, post.thread.article, user, 0, set())))
     return cards
 
 
