@@ -6,6 +6,9 @@ class Config:
     SECRET_KEY = "dev-only-secret-change-me"  # nosec B105
     SQLALCHEMY_DATABASE_URI = "sqlite:///forum.sqlite"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # SQLite only: how long (ms) a write waits for another's lock before the request gives
+    # up with a 503 that hands the user's text back.
+    SQLITE_BUSY_TIMEOUT = 5000
 
     WTF_CSRF_TIME_LIMIT = None
 

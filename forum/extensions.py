@@ -15,7 +15,6 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from .models.base import Base
 from .models.user import User
@@ -63,18 +62,22 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(languages)
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # SQLite leaves foreign keys off and writers fail at once on a busy lock unless told.
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # In WAL mode NORMAL never corrupts the database; only a power cut can undo the
-        # very last commits. It spares an fsync on every commit.
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+def _sqlite_pragmas(busy_timeout_ms: int):
+    """What every new SQLite connection is told first (other databases are left alone)."""
+
+    def set_pragmas(dbapi_connection, _record) -> None:
+        # SQLite leaves foreign keys off and writers fail at once on a busy lock unless told.
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL never corrupts the database; only a power cut can undo the
+            # very last commits. It spares an fsync on every commit.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+    return set_pragmas
 
 
 def _request_translations():
@@ -106,6 +109,10 @@ def _install_template_gettext(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        pragmas = _sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT"])
+        for engine in db.engines.values():
+            event.listen(engine, "connect", pragmas)
     migrate.init_app(app, db)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -174,8 +174,7 @@ def wait_briefly_for_locks() -> None:
     sqlite = on_sqlite()
 
     def shorten(dbapi_connection, _record) -> None:
-        # Runs after forum.extensions._sqlite_pragmas, whose busy_timeout=5000 would win
-        # over connect_args={"timeout": ...}.
+        # Runs after the app's own PRAGMAs (forum.extensions._sqlite_pragmas).
         cursor = dbapi_connection.cursor()
         if sqlite:
             cursor.execute("PRAGMA busy_timeout=200")
@@ -273,7 +272,8 @@ def test_every_sqlite_connection_runs_with_wal_a_busy_timeout_and_foreign_keys(a
     with db.engine.connect() as first, db.engine.connect() as second:
         for connection in (first, second):
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+            busy_timeout = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            assert busy_timeout == app.config["SQLITE_BUSY_TIMEOUT"] == 5000
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         # Foreign keys are enforced, not just declared.
         with pytest.raises(IntegrityError):
@@ -426,3 +426,13 @@ def test_an_error_is_logged_with_its_traceback_and_its_request_line(app, client,
     assert errors[0].exc_info is not None and errors[0].exc_info[0] is RuntimeError
     assert "Traceback (most recent call last)" in request_log.text
     assert "RuntimeError: secret detail" in request_log.text
+
+
+def test_the_sqlite_lock_wait_is_a_setting(app_config):
+    if "sqlite" not in app_config["SQLALCHEMY_DATABASE_URI"]:
+        pytest.skip("busy_timeout is SQLite's; PostgreSQL waits for locks by itself")
+    other = create_app({**app_config, "SQLITE_BUSY_TIMEOUT": 1234})
+    with other.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 1234
+    with other.app_context():
+        db.engine.dispose()
