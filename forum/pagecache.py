@@ -31,7 +31,8 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from .extensions import cache, db
-from .models import Role, Setting, User, utcnow
+from .models import Role, Setting, User
+from .services.rules import is_suspended
 from .viewer import viewer
 
 VERSION_KEY = "content_version"
@@ -215,7 +216,7 @@ def _shared_kind(user: User | None) -> str | None:
     """The readers this user may share pages with: those of the same role, if shown no notice."""
     if user is None or user.role not in SHARED_ROLES:
         return None
-    if user.suspended_until and user.suspended_until > utcnow():
+    if is_suspended(user):
         return None
     return user.role.value
 
