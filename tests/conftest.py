@@ -29,6 +29,7 @@ from forum.models import (
 )
 from forum.rendering import render_markdown
 from forum.services.demo import seed_demo
+from forum.services.posts import Contribution, add_contribution, add_reply
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
@@ -205,6 +206,24 @@ def make_post(make_thread, make_user) -> Callable[..., Post]:
 @pytest.fixture
 def reader(make_user) -> User:
     return make_user("reader")
+
+
+@pytest.fixture
+def writer(make_user) -> User:
+    """Another reader: the one who wrote the posts a test acts on."""
+    return make_user("writer")
+
+
+@pytest.fixture
+def post(thread, writer) -> Post:
+    """A contribution by the writer, through the service (its figures counted)."""
+    return add_contribution(thread, writer, Contribution("agree", "Hiring posts work."))
+
+
+@pytest.fixture
+def reply(post, make_user) -> Post:
+    """A reply to that post by another reader, through the service."""
+    return add_reply(post, make_user("replier"), "Only for senior roles.")
 
 
 @pytest.fixture

@@ -24,11 +24,6 @@ def moderator(make_user) -> User:
 
 
 @pytest.fixture
-def writer(make_user) -> User:
-    return make_user("writer")
-
-
-@pytest.fixture
 def held_article(make_article, author) -> Article:
     return make_article(author=author, slug="held", hold_posts=True)
 

@@ -56,12 +56,6 @@ def is_recent(moment) -> bool:
 
 
 @pytest.fixture
-def writer(make_user) -> User:
-    """Another reader: the owner of the objects the forged ids name."""
-    return make_user("writer")
-
-
-@pytest.fixture
 def rival(make_user) -> User:
     """Another author."""
     return make_user("rival", role=Role.AUTHOR)

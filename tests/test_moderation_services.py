@@ -55,12 +55,6 @@ def admin(make_user) -> User:
 
 
 @pytest.fixture
-def writer(make_user) -> User:
-    """A reader who writes the posts moderators act on."""
-    return make_user("writer")
-
-
-@pytest.fixture
 def contribution(thread, writer) -> Post:
     """A published disagreement, counted in the figures."""
     return add_contribution(thread, writer, DISAGREE)

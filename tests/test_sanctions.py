@@ -32,12 +32,6 @@ def moderator(make_user) -> User:
 
 
 @pytest.fixture
-def writer(make_user) -> User:
-    """Another reader, whose post the sanctioned user would reply to, vote on or flag."""
-    return make_user("writer")
-
-
-@pytest.fixture
 def others_post(thread, writer) -> Post:
     return add_contribution(thread, writer, Contribution("agree", "Someone else's point."))
 
