@@ -85,6 +85,46 @@ def test_voting_works_without_javascript(no_script_page, live_server):
     assert post.locator(".vote-up").first.get_attribute("aria-pressed") == "true"
 
 
+def test_reply_opens_under_its_post_and_is_posted(page, live_server):
+    register(page, live_server, "browser_replier")
+    open_demo_thread(page)
+    post_id = page.locator("article.contribution").first.get_attribute("id")
+    post = page.locator(f"#{post_id}")
+    thread_url = page.url
+
+    post.get_by_role("link", name="Reply").click()
+    form = post.locator("form.reply-form")
+    expect(form.get_by_label("Your reply")).to_be_focused()
+    assert page.url == thread_url
+    form.get_by_role("button", name="Cancel").click()
+    expect(form).to_have_count(0)
+
+    post.get_by_role("link", name="Reply").click()
+    post.get_by_label("Your reply").fill("Which **region** was that?")
+    post.get_by_role("button", name="Post reply").click()
+
+    page.get_by_text("Your reply is posted.").wait_for()
+    reply = page.locator("article.reply", has_text="Which region was that?")
+    expect(reply.locator("strong", has_text="region")).to_be_visible()
+    assert reply.get_attribute("data-reply-to") == post_id.removeprefix("post-")
+
+
+def test_replying_works_without_javascript(no_script_page, live_server):
+    page = no_script_page
+    register(page, live_server, "no_script_replier")
+    open_demo_thread(page)
+    post_id = page.locator("article.contribution").first.get_attribute("id")
+
+    page.locator(f"#{post_id}").get_by_role("link", name="Reply").click()
+    assert page.url.endswith(f"/posts/{post_id.removeprefix('post-')}/reply")
+    page.get_by_label("Your reply").fill("Answered from the reply page.")
+    page.get_by_role("button", name="Post reply").click()
+
+    page.get_by_text("Your reply is posted.").wait_for()
+    reply = page.locator("article.reply", has_text="Answered from the reply page.")
+    assert reply.get_attribute("data-reply-to") == post_id.removeprefix("post-")
+
+
 def test_voting_changes_the_score_in_place(page, live_server):
     register(page, live_server, "browser_voter")
     open_demo_thread(page)

@@ -160,15 +160,6 @@ def test_reply_sits_under_its_contribution(as_reader, thread, make_post):
     assert f'data-reply-to="{contribution.id}"' in post_element(text, reply.id)
 
 
-def test_rejected_reply_keeps_its_place_and_says_why(as_reader, thread, make_post):
-    contribution = make_post(thread=thread)
-    response = as_reader.post(f"/posts/{contribution.id}/replies", data={"body": "   "})
-    assert response.status_code == 422
-    assert "Write something first." in response.text
-    assert f'id="reply-body-{contribution.id}"' in response.text
-    assert count_posts() == 1
-
-
 def test_authors_reply_is_marked_and_answers_the_contribution(
     as_author, author, thread, make_post
 ):

@@ -85,15 +85,21 @@ def add_contribution(thread: Thread, user: User, contribution: Contribution) -> 
     return post
 
 
-def add_reply(parent: Post, user: User, body: str) -> Post:
-    """Answer a contribution; answering a reply answers the contribution it sits under."""
-    if parent.parent is not None:
-        parent = parent.parent
+def reply_target(post: Post, user: User) -> Post:
+    """The contribution a reply to this post answers (a reply's own contribution), if this
+    user may answer it now."""
+    parent = post.parent or post
     if not parent.is_listed:
         raise PostDeleted(_l("That post is not open for replies."))
     check_may_write(user)
+    check_thread_open(parent.thread)
+    return parent
+
+
+def add_reply(parent: Post, user: User, body: str) -> Post:
+    """Answer a contribution; answering a reply answers the contribution it sits under."""
+    parent = reply_target(parent, user)
     thread = parent.thread
-    check_thread_open(thread)
     fields = _clean_body(body)
     status = screen(user, thread.article, fields["body"])
     reply = Post(thread=thread, author=user, parent=parent, status=status, **fields)

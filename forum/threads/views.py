@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from .. import limits, pagecache
-from ..errors import InvalidInput
+from ..errors import ForumError, InvalidInput
 from ..extensions import db
 from ..forms import attach_error, status_for
 from ..loaders import load_post, load_thread
@@ -67,8 +67,6 @@ def _listing() -> tuple[str, str | None, int]:
 def _render_thread(
     thread: Thread,
     form: ContributionForm | None = None,
-    reply_form: ReplyForm | None = None,
-    reply_to: int | None = None,
 ):
     """The thread page in a fixed number of queries, whatever the number of posts."""
     sort, stance, per_page = _listing()
@@ -92,7 +90,7 @@ def _render_thread(
         # Only for those who may post: a form makes a CSRF token, and with it a session
         # cookie, which would keep visitors' pages out of the cache.
         form = ContributionForm()
-    status = max(status_for(form) if form else 200, status_for(reply_form) if reply_form else 200)
+    status = status_for(form) if form else 200
     return render_template(
         "threads/show.html",
         thread=thread,
@@ -108,8 +106,6 @@ def _render_thread(
         stance=stance,
         per_page=per_page if per_page != current_app.config["POSTS_PER_PAGE"] else None,
         form=form,
-        reply_form=reply_form,
-        reply_to=reply_to,
     ), status
 
 
@@ -126,7 +122,8 @@ def _reader_state(user: User, facts: dict) -> dict[str, str] | None:
     mine = reader_state.in_thread(user, facts["thread_id"])
     if mine.waiting or not mine.flagged.isdisjoint(authors):
         return None
-    state = _own_cards(user, [post_id for post_id, by in authors.items() if by == user.id])
+    me = user.id  # read once: an ORM attribute costs a call per post of the page
+    state = _own_cards(user, [post_id for post_id, by in authors.items() if by == me])
     for post_id, value in mine.votes.items():
         if post_id in authors:
             state |= vote_holes(post_id, value)
@@ -204,7 +201,25 @@ def reply(post_id: int):
         else:
             flash(_posted_message(post, _("Your reply is posted.")), "success")
             return redirect(local_next(url_for("threads.permalink", post_id=post.id)))
-    return _render_thread(parent.thread, reply_form=form, reply_to=parent.parent_id or parent.id)
+    return _reply_page(parent.parent or parent, form)
+
+
+@bp.get("/posts/<int:post_id>/reply")
+@login_required
+def compose_reply(post_id: int):
+    """The reply form on a page of its own: where "Reply" leads without JavaScript."""
+    post = load_post(post_id)
+    try:
+        parent = posts.reply_target(post, signed_in())
+    except ForumError as error:
+        flash(str(error), "error")
+        return redirect(url_for("threads.permalink", post_id=post.id))
+    return _reply_page(parent, ReplyForm())
+
+
+def _reply_page(parent: Post, form: ReplyForm):
+    page = render_template("threads/reply.html", parent=parent, thread=parent.thread, form=form)
+    return page, status_for(form)
 
 
 @bp.get("/posts/<int:post_id>")

@@ -102,6 +102,34 @@
     down.value = tally.my_vote === -1 ? "0" : "-1";
   }
 
+  // "Reply" opens the page's one reply form under its post; without this it leads to the
+  // form on a page of its own (and a click that opens a new tab still does).
+  function bindReplies(template) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-reply]");
+      if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      var place = link.parentElement;
+      var open = place.nextElementSibling;
+      if (open && open.matches("form.reply-form")) {
+        open.querySelector("textarea").focus();
+        return;
+      }
+      var form = template.content.firstElementChild.cloneNode(true);
+      var textarea = form.querySelector("textarea");
+      form.action = link.getAttribute("data-reply");
+      textarea.id = "reply-body-" + link.closest("[id^=post-]").id.slice("post-".length);
+      form.querySelector("label").htmlFor = textarea.id;
+      form.querySelector("[data-cancel]").addEventListener("click", function () {
+        form.remove();
+        link.focus();
+      });
+      place.insertAdjacentElement("afterend", form);
+      bindPreview(textarea);
+      textarea.focus();
+    });
+  }
+
   function confirmButtons() {
     document.querySelectorAll("button[data-confirm]").forEach(function (button) {
       button.addEventListener("click", function (event) {
@@ -115,6 +143,8 @@
     document.querySelectorAll("textarea[data-preview]").forEach(bindPreview);
     var votes = document.getElementById("votes");
     if (votes) bindVotes(votes);
+    var composer = document.getElementById("reply-composer");
+    if (composer) bindReplies(composer);
     confirmButtons();
   });
 })();
