@@ -480,15 +480,40 @@ def ceilings(workdir: Path, servers: list[Server]) -> list[Scenario]:
     from insert_app import create_table
 
     create_table(str(insert_db))
-    env = env | {"BENCH_INSERT_DATABASE": str(insert_db)}
-    insert = Server("insert_app:app", ROOT / "bench", env, workdir / "insert.log")
+    insert_env = env | {"BENCH_INSERT_DATABASE": str(insert_db)}
+    insert = Server("insert_app:app", ROOT / "bench", insert_env, workdir / "insert.log")
     servers.append(insert)
     return [
         Scenario("hello world", hello.port, "/"),
         Scenario(
             "insert app", insert.port, "/", "POST", bodies=(urlencode({"body": BODY}),), expect=201
         ),
+        stack_floor(env, workdir, servers),
     ]
+
+
+def stack_floor(env: dict, workdir: Path, servers: list[Server]) -> Scenario:
+    """bench/stack_app.py: a logged-in JSON write with nothing but the fixed stack's own
+    costs, the least a vote can cost here (shown against the INSERT app, with no target)."""
+    from stack_app import create_tables
+
+    database = workdir / "stack.sqlite"
+    create_tables(str(database))
+    env = env | {"BENCH_STACK_DATABASE": str(database), "BENCH_STACK_SECRET": secrets.token_hex()}
+    server = Server("stack_app:create_app()", ROOT / "bench", env, workdir / "stack.log")
+    servers.append(server)
+    _, headers, text = request(server.port, "GET", "/login")
+    token = json.loads(text)["token"]
+    return Scenario(
+        "fixed stack floor (JSON write)",
+        server.port,
+        "/vote",
+        "POST",
+        headers={"Cookie": session_cookie(headers), "X-CSRFToken": token},
+        bodies=("value=1",),
+        ceiling="insert app",
+        target=None,
+    )
 
 
 def parse_args() -> argparse.Namespace:
