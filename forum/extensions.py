@@ -12,6 +12,7 @@ from flask_login import LoginManager, current_user
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
@@ -19,7 +20,13 @@ from sqlalchemy import event
 from .models.base import Base
 from .models.user import User
 
-db = SQLAlchemy(model_class=Base)
+
+class ForumSession(Session):
+    """The forum's database sessions: the page cache listens to these, and so leaves alone
+    any other SQLAlchemy session in the same process."""
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": ForumSession})
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

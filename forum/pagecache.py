@@ -27,10 +27,9 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from .extensions import cache, db
+from .extensions import ForumSession, cache, db
 from .models import Role, Setting, User
 from .services.rules import is_suspended
 from .viewer import viewer
@@ -51,28 +50,28 @@ Personaliser = Callable[[User, dict], dict[str, str] | None]
 PERSONALISERS: dict[str, Personaliser] = {}
 
 
-@event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _context) -> None:
+@event.listens_for(ForumSession, "after_flush")
+def _flushed(session: ForumSession, _context) -> None:
     session.info["content_changed"] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
+@event.listens_for(ForumSession, "do_orm_execute")
 def _executed(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info["content_changed"] = True
 
 
-@event.listens_for(Session, "before_commit")
-def _bump_version(session: Session) -> None:
+@event.listens_for(ForumSession, "before_commit")
+def _bump_version(session: ForumSession) -> None:
     # Objects still pending are flushed by the commit after this hook: they count too.
     pending = session.new or session.dirty or session.deleted
     if session.info.pop("content_changed", False) or pending:
         session.execute(BUMP, {"key": VERSION_KEY, "start": str(secrets.randbelow(10**12))})
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, *_args) -> None:
+@event.listens_for(ForumSession, "after_commit")
+@event.listens_for(ForumSession, "after_soft_rollback")
+def _forget(session: ForumSession, *_args) -> None:
     session.info.pop("content_changed", None)
 
 

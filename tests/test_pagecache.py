@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import delete, select
+from sqlalchemy import create_engine, delete, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from forum import create_app, pagecache
 from forum.extensions import db
@@ -77,6 +78,26 @@ def test_each_database_starts_its_version_at_a_random_number(app, make_user):
         starts.add(version())
     # Pages a shared cache kept from another database never match this one's keys.
     assert len(starts) == 3
+
+
+class OtherBase(DeclarativeBase):
+    """The models of some other code in the same process."""
+
+
+class Note(OtherBase):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str]
+
+
+def test_sessions_of_other_code_in_the_process_are_left_alone(app):
+    """A script or app beside the forum keeps its own database to itself."""
+    other = create_engine("sqlite://")
+    OtherBase.metadata.create_all(other)
+    with Session(other) as session:
+        session.add(Note(body="mine"))
+        session.commit()  # with the forum's listeners on it, this would look for `settings`
+        assert session.scalar(select(Note.body)) == "mine"
 
 
 def signed_in(app, user) -> FlaskClient:
