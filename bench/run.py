@@ -488,32 +488,47 @@ def ceilings(workdir: Path, servers: list[Server]) -> list[Scenario]:
         Scenario(
             "insert app", insert.port, "/", "POST", bodies=(urlencode({"body": BODY}),), expect=201
         ),
-        stack_floor(env, workdir, servers),
     ]
 
 
-def stack_floor(env: dict, workdir: Path, servers: list[Server]) -> Scenario:
-    """bench/stack_app.py: a logged-in JSON write with nothing but the fixed stack's own
-    costs, the least a vote can cost here (shown against the INSERT app, with no target)."""
+def stack_floors(workdir: Path, servers: list[Server], page: bytes) -> list[Scenario]:
+    """bench/stack_app.py: a logged-in JSON write and a page with nothing but the fixed
+    stack's own costs, the least a vote and a reader's page can cost here (shown against the
+    INSERT app and against the same page for a visitor, with no target)."""
     from stack_app import create_tables
 
-    database = workdir / "stack.sqlite"
+    database, stored = workdir / "stack.sqlite", workdir / "page.html"
     create_tables(str(database))
-    env = env | {"BENCH_STACK_DATABASE": str(database), "BENCH_STACK_SECRET": secrets.token_hex()}
+    stored.write_bytes(page)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env |= {"BENCH_STACK_DATABASE": str(database), "BENCH_STACK_PAGE": str(stored)}
+    env |= {"BENCH_STACK_SECRET": secrets.token_hex()}
     server = Server("stack_app:create_app()", ROOT / "bench", env, workdir / "stack.log")
     servers.append(server)
     _, headers, text = request(server.port, "GET", "/login")
-    token = json.loads(text)["token"]
-    return Scenario(
-        "fixed stack floor (JSON write)",
-        server.port,
-        "/vote",
-        "POST",
-        headers={"Cookie": session_cookie(headers), "X-CSRFToken": token},
-        bodies=("value=1",),
-        ceiling="insert app",
-        target=None,
-    )
+    reader = {"Cookie": session_cookie(headers)}
+    visitor_page = "fixed stack floor: the 200-post page"
+    return [
+        Scenario(
+            "fixed stack floor: JSON write",
+            server.port,
+            "/vote",
+            "POST",
+            headers=reader | {"X-CSRFToken": json.loads(text)["token"]},
+            bodies=("value=1",),
+            ceiling="insert app",
+            target=None,
+        ),
+        Scenario(visitor_page, server.port, "/page"),
+        Scenario(
+            "fixed stack floor: same, logged in",
+            server.port,
+            "/page",
+            headers=reader,
+            ceiling=visitor_page,
+            target=None,
+        ),
+    ]
 
 
 def parse_args() -> argparse.Namespace:
@@ -564,7 +579,9 @@ def main() -> None:
             small_scenarios = [s for s in twin if s.name in READS or "logged in" in s.name]
             for scenario in small_scenarios:
                 scenario.name += " [1,000 posts]"
-        targets = ceilings(workdir, servers) + scenarios + small_scenarios
+        targets = ceilings(workdir, servers)
+        _, _, page = request(scenarios[0].port, "GET", scenarios[0].path)  # 200 per page
+        targets += stack_floors(workdir, servers, page.encode()) + scenarios + small_scenarios
         print(f"Running {args.rounds} rounds of {len(targets)} targets", flush=True)
         run_rounds(targets, args, workdir)
         rows = summarise(targets)

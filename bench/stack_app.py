@@ -1,20 +1,28 @@
-"""The fixed stack's floor for a logged-in write: what any vote costs before the forum's own code.
+"""The fixed stack's floors: what a vote and a reader's page cost before the forum's own code.
 
 The design fixes Flask, Flask-Login, Flask-WTF and Flask-SQLAlchemy. This app does with them
-only what a JSON vote cannot skip: it opens the signed session cookie, loads the user through
-the ORM for Flask-Login, checks the CSRF token, writes one counter with one UPDATE and commits,
-and answers JSON. It shares insert_app.py's SQLite settings. The database file is
-BENCH_STACK_DATABASE; `create_tables` makes it, and GET /login logs in and returns the token.
+only what the forum cannot skip:
+
+- POST /vote, a logged-in JSON write: it opens the signed session cookie, loads the user
+  through the ORM for Flask-Login, checks the CSRF token, writes one counter with one UPDATE,
+  commits and answers JSON.
+- GET /page answers the bytes of the file BENCH_STACK_PAGE (the forum's page, stored) after
+  one small query, as the forum reads its content version; for a logged-in reader it also
+  loads the user, as any page that shows a reader their own votes must.
+
+It shares insert_app.py's SQLite settings. The database file is BENCH_STACK_DATABASE;
+`create_tables` makes it, and GET /login logs in and returns the CSRF token.
 """
 
 import os
+from pathlib import Path
 
-from flask import Flask, jsonify
-from flask_login import LoginManager, UserMixin, login_required, login_user
+from flask import Flask, Response, jsonify
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 from insert_app import connect
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 DATABASE = os.environ.get("BENCH_STACK_DATABASE", "stack.sqlite")
@@ -55,6 +63,18 @@ def create_app(path: str = DATABASE) -> Flask:
     def log_in():
         login_user(db.session.get(User, 1))
         return jsonify(token=generate_csrf())
+
+    page = (
+        Path(os.environ["BENCH_STACK_PAGE"]).read_bytes()
+        if "BENCH_STACK_PAGE" in os.environ
+        else b""
+    )
+
+    @app.get("/page")
+    def show_page():
+        logged_in = current_user.is_authenticated  # loads the user a session cookie names
+        db.session.scalar(select(Counter.score).where(Counter.id == 1))
+        return Response(page, mimetype="text/html", headers={"X-Logged-In": str(logged_in)})
 
     @app.post("/vote")
     @login_required
