@@ -86,5 +86,7 @@ class Config:
 
     POSTS_PER_PAGE = 50
     ARTICLES_PER_PAGE = 20
+    # Entries in an article's Atom feed (its newest contributions and replies).
+    FEED_LENGTH = 50
 
     SITE_NAME = "Forum"

@@ -128,6 +128,11 @@ def test_article_page(client, debate):
     assert_no_full_scans(client, f"/articles/{article.slug}")
 
 
+def test_article_feed(client, debate):
+    _, article = debate
+    assert_no_full_scans(client, f"/articles/{article.slug}/feed.atom")
+
+
 @pytest.mark.parametrize("url", ["/", "/?sort=active", "/?sort=new&page=2"])
 def test_front_page(client, debate, url):
     assert_no_full_scans(client, url)

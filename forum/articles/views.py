@@ -1,6 +1,18 @@
 """The front page, article pages, the article editor and proposing threads."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from feedgen.feed import FeedGenerator
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -10,7 +22,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..forms import attach_error, status_for
 from ..loaders import load_article
-from ..models import Article, ArticleStatus, Thread, ThreadOrigin, User
+from ..models import Article, ArticleStatus, Post, Thread, ThreadOrigin, User
 from ..permissions import can_edit_article, can_write_articles
 from ..rendering import render_markdown
 from ..services import articles, posts, summaries
@@ -73,6 +85,41 @@ def show(slug: str):
         featured=summaries.featured_posts(article) if published else [],
         moderated=summaries.moderation_tally(article) if published else None,
     )
+
+
+@bp.get("/articles/<slug>/feed.atom")
+def feed(slug: str):
+    """The article's debate as an Atom feed: its newest contributions and replies."""
+    article = load_article(slug)
+    if not article.is_published:
+        abort(404)
+    latest = summaries.latest_posts(article, current_app.config["FEED_LENGTH"])
+    page = url_for("articles.show", slug=article.slug, _external=True)
+    atom = FeedGenerator()
+    atom.id(page)
+    atom.title(_("Debate: %(title)s", title=article.title))
+    atom.link(href=page, rel="alternate")
+    atom.link(href=url_for("articles.feed", slug=article.slug, _external=True), rel="self")
+    atom.language(article.language)
+    atom.updated(latest[0].created_at if latest else article.published_at)
+    for post in latest:
+        entry = atom.add_entry(order="append")
+        link = url_for("threads.permalink", post_id=post.id, _external=True)
+        entry.id(link)
+        entry.link(href=link)
+        entry.title(_entry_title(post))
+        entry.author(name=post.author.name if post.author else _("deleted user"))
+        entry.published(post.created_at)
+        entry.updated(post.edited_at or post.created_at)
+        entry.content(str(post.body_html), type="html")
+    return Response(atom.atom_str(), mimetype="application/atom+xml")
+
+
+def _entry_title(post: Post) -> str:
+    if post.is_reply:
+        return _("Reply in “%(thread)s”", thread=post.thread.title)
+    stance = get_template_attribute("_macros/debate.html", "stance_label")(post.stance)
+    return _("%(stance)s in “%(thread)s”", stance=str(stance), thread=post.thread.title)
 
 
 @pagecache.personalised("articles.index")

@@ -114,3 +114,16 @@ def featured_posts(article: Article) -> list[Post]:
             .limit(10)
         )
     )
+
+
+def latest_posts(article: Article, limit: int) -> list[Post]:
+    """The newest posts readers can see under an article, newest first (its Atom feed)."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(Post.article_id == article.id, Post.listed())
+            .options(joinedload(Post.author), selectinload(Post.thread))
+            .order_by(Post.created_at.desc(), Post.id.desc())
+            .limit(limit)
+        )
+    )
