@@ -4,6 +4,7 @@ back to)."""
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -109,20 +110,22 @@ def test_empty_reply_is_refused_and_says_why(as_reader, post):
     assert count_replies() == 0
 
 
-def test_reply_to_a_post_a_moderator_hid_is_refused(as_reader, post, make_user):
+@pytest.fixture
+def hidden_post(post, make_user):
     moderation.hide_post(post, make_user("mod", role=Role.MODERATOR), "spam")
+    return post
 
-    response = as_reader.post(f"/posts/{post.id}/replies", data={"body": "Still here?"})
+
+def test_reply_to_a_post_a_moderator_hid_is_refused(as_reader, hidden_post):
+    response = as_reader.post(f"/posts/{hidden_post.id}/replies", data={"body": "Still here?"})
 
     assert response.status_code == 409
     assert "That post is not open for replies." in response.text
     assert count_replies() == 0
 
 
-def test_refused_reply_to_a_hidden_post_does_not_show_its_text(as_reader, post, make_user):
-    moderation.hide_post(post, make_user("mod", role=Role.MODERATOR), "spam")
-
-    response = as_reader.post(f"/posts/{post.id}/replies", data={"body": ""})
+def test_refused_reply_to_a_hidden_post_does_not_show_its_text(as_reader, hidden_post):
+    response = as_reader.post(f"/posts/{hidden_post.id}/replies", data={"body": ""})
 
     assert response.status_code == 422
     assert "Hiring posts work." not in response.text
