@@ -142,11 +142,9 @@ class SharedPage:
     def fill(self, values: dict[str, str]) -> bytes:
         # Outer holes sort before the holes inside them; what lies inside a replaced one goes.
         spliced = sorted(
-            (
-                (start, -end, value.encode())
-                for name, value in values.items()
-                for start, end in self.holes.get(name, ())
-            ),
+            (start, -end, value.encode())
+            for name, value in values.items()
+            for start, end in self.holes.get(name, ())
         )
         body, pieces, done = memoryview(self.body), [], 0
         for start, negative_end, value in spliced:

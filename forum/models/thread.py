@@ -146,6 +146,11 @@ class Post(Base):
         return self.parent_id is not None
 
     @property
+    def contribution(self) -> Post:
+        """The contribution this post is, or answers (replies sit one level deep)."""
+        return self.parent or self
+
+    @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 

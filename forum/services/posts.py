@@ -88,7 +88,7 @@ def add_contribution(thread: Thread, user: User, contribution: Contribution) -> 
 def reply_target(post: Post, user: User) -> Post:
     """The contribution a reply to this post answers (a reply's own contribution), if this
     user may answer it now."""
-    parent = post.parent or post
+    parent = post.contribution
     if not parent.is_listed:
         raise PostDeleted(_l("That post is not open for replies."))
     check_may_write(user)

@@ -201,7 +201,7 @@ def reply(post_id: int):
         else:
             flash(_posted_message(post, _("Your reply is posted.")), "success")
             return redirect(local_next(url_for("threads.permalink", post_id=post.id)))
-    return _reply_page(parent.parent or parent, form)
+    return _reply_page(parent.contribution, form)
 
 
 @bp.get("/posts/<int:post_id>/reply")
@@ -226,7 +226,7 @@ def _reply_page(parent: Post, form: ReplyForm):
 def permalink(post_id: int):
     """Send a reader to the thread page (oldest first) that shows this post."""
     post = load_post(post_id)
-    top = post.parent or post
+    top = post.contribution
     earlier = db.session.scalar(
         select(func.count()).where(
             Post.thread_id == top.thread_id,
