@@ -114,8 +114,13 @@ def request(port: int, method: str, path: str, body: str = "", headers: dict | N
     return response.status, response.headers, text
 
 
+def outside_env() -> dict:
+    """This process's environment without the forum's settings (FLASK_*)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+
+
 def forum_env(database: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env = outside_env()
     env |= {
         "FLASK_SECRET_KEY": secrets.token_hex(32),
         "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
@@ -472,7 +477,7 @@ def start_forum(database: Path, workdir: Path, servers: list[Server]) -> tuple[i
 
 
 def ceilings(workdir: Path, servers: list[Server]) -> list[Scenario]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env = outside_env()
     hello = Server("hello:app", ROOT / "bench", env, workdir / "hello.log")
     servers.append(hello)
     insert_db = workdir / "insert.sqlite"
@@ -500,7 +505,7 @@ def stack_floors(workdir: Path, servers: list[Server], page: bytes) -> list[Scen
     database, stored = workdir / "stack.sqlite", workdir / "page.html"
     create_tables(str(database))
     stored.write_bytes(page)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env = outside_env()
     env |= {"BENCH_STACK_DATABASE": str(database), "BENCH_STACK_PAGE": str(stored)}
     env |= {"BENCH_STACK_SECRET": secrets.token_hex()}
     server = Server("stack_app:create_app()", ROOT / "bench", env, workdir / "stack.log")
