@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import Article, Post, Thread
-from .permissions import can_read_article
+from .permissions import can_read_article, can_see_post
 from .viewer import viewer
 
 
@@ -28,6 +28,6 @@ def load_post(post_id: int) -> Post:
     # With its thread (and so its article), which every use of a post checks: one statement.
     # An inner join: an outer one around the article's own joins is one SQLite plans badly.
     post = db.get_or_404(Post, post_id, options=[joinedload(Post.thread, innerjoin=True)])
-    if not can_read_article(viewer(), post.thread.article):
+    if not can_read_article(viewer(), post.thread.article) or not can_see_post(viewer(), post):
         abort(404)
     return post

@@ -1,6 +1,16 @@
-"""Pure predicates over users and objects: who may do what. No Flask, no database."""
+"""Pure predicates over users and objects: who may do what. No Flask, no queries.
 
-from .models import Article, Post, Role, Thread, User
+Who sees a post is written twice, side by side: once in Python for one loaded post, once as
+SQL conditions for queries that list posts. Change one, change the other.
+"""
+
+from sqlalchemy import ColumnElement, and_, exists, or_, true
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import AliasedClass
+
+from .models import Article, Post, PostStatus, Role, Thread, User
+
+PostEntity = type[Post] | AliasedClass[Post]
 
 
 def can_moderate(user: User | None) -> bool:
@@ -61,8 +71,51 @@ def can_vote(user: User | None, post: Post) -> bool:
     )
 
 
-def can_see_text(user: User | None, post: Post) -> bool:
-    """A hidden post's text is for its author and the moderators only."""
-    if not post.hidden:
+def can_see_post(user: User | None, post: Post) -> bool:
+    """Whether the post is there for this user at all (others get a 404): held and rejected
+    posts, and the replies under them, are for their authors and the moderators only."""
+    if can_moderate(user):
         return True
+    parent = post.parent
+    return _let_through(user, post) and (parent is None or _let_through(user, parent))
+
+
+def can_see_text(user: User | None, post: Post) -> bool:
+    """Whether the post's text is shown to this user, not a placeholder: nobody sees a deleted
+    post's text, and a hidden post's is for its author and the moderators only."""
+    if post.is_deleted or not can_see_post(user, post):
+        return False
+    return not post.hidden or _is_staff_for(user, post)
+
+
+def _let_through(user: User | None, post: Post) -> bool:
+    return post.status == PostStatus.PUBLISHED or (user is not None and user.id == post.author_id)
+
+
+def _is_staff_for(user: User | None, post: Post) -> bool:
     return user is not None and (user.id == post.author_id or can_moderate(user))
+
+
+def post_visible_to(user: User | None, post: PostEntity = Post) -> ColumnElement[bool]:
+    """SQL for can_see_post, on `post` (the Post entity or an alias of it)."""
+    if can_moderate(user):
+        return true()
+    parent = aliased(Post)
+    parent_through = exists().where(parent.id == post.parent_id, _let_through_sql(user, parent))
+    return and_(_let_through_sql(user, post), or_(post.parent_id.is_(None), parent_through))
+
+
+def text_visible_to(user: User | None, post: PostEntity = Post) -> ColumnElement[bool]:
+    """SQL for can_see_text, on `post` (the Post entity or an alias of it)."""
+    shown = and_(post_visible_to(user, post), post.deleted_at.is_(None))
+    if can_moderate(user):
+        return shown
+    if user is None:
+        return and_(shown, post.hidden.is_(False))
+    return and_(shown, or_(post.hidden.is_(False), post.author_id == user.id))
+
+
+def _let_through_sql(user: User | None, post: PostEntity) -> ColumnElement[bool]:
+    if user is None:
+        return post.status == PostStatus.PUBLISHED
+    return or_(post.status == PostStatus.PUBLISHED, post.author_id == user.id)

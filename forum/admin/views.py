@@ -9,8 +9,8 @@ from flask_login import login_required
 from sqlalchemy import or_, select
 
 from ..errors import InvalidInput
-from ..extensions import db
 from ..models import User
+from ..pagination import paginate
 from ..permissions import can_manage_users
 from ..redirects import local_next
 from ..services import moderation
@@ -54,7 +54,7 @@ def users():
                 User.email.contains(needle, autoescape=True),
             )
         )
-    page = db.paginate(query.order_by(User.username_key), per_page=USERS_PER_PAGE, error_out=False)
+    page = paginate(query.order_by(User.username_key), per_page=USERS_PER_PAGE)
     forms = {user.id: RoleForm(formdata=None, role=user.role.value) for user in page.items}
     return render_template("admin/users.html", page=page, q=q, forms=forms)
 

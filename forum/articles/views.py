@@ -23,6 +23,7 @@ from ..extensions import db
 from ..forms import attach_error, status_for
 from ..loaders import load_article
 from ..models import Article, ArticleStatus, Post, Thread, ThreadOrigin, User
+from ..pagination import paginate
 from ..permissions import can_edit_article, can_write_articles
 from ..rendering import render_markdown
 from ..services import articles, posts, summaries
@@ -43,12 +44,11 @@ def index():
     sort = request.args.get("sort", "new")
     if sort not in FRONT_SORTS:
         abort(400)
-    page = db.paginate(
+    page = paginate(
         select(Article)
         .where(Article.status == ArticleStatus.PUBLISHED)
         .order_by(*FRONT_SORTS[sort]),
         per_page=current_app.config["ARTICLES_PER_PAGE"],
-        error_out=False,
     )
     user = viewer()
     drafts = []

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from ..errors import ForumError
 from ..forms import attach_error, status_for
 from ..models import Action, User
+from ..pagination import page_number
 from ..services import moderation
 from ..services.accounts import find_user_by_name
 from ..services.queue import (
@@ -48,7 +49,7 @@ def queue():
 def log():
     args = request.args
     chosen = log_filter(args.get("moderator", ""), args.get("action", ""), args.get("article", ""))
-    page = audit_page(chosen, args.get("page", 1, type=int))
+    page = audit_page(chosen, page_number())
     return render_template("moderation/log.html", page=page, chosen=chosen, actions=list(Action))
 
 

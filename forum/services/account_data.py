@@ -1,18 +1,19 @@
 """A user's own data: everything about them as JSON, and deleting the account."""
 
 import enum
-import secrets
 from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import aliased, selectinload
 
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Article, Flag, Post, Role, Thread, User, Vote, utcnow
 from ..passwords import verify_password
+from ..permissions import text_visible_to
+from . import sessions
 from .accounts import WRONG_PASSWORD
 from .posts import withdraw_post
 from .votes import apply_vote_change
@@ -122,28 +123,34 @@ def _threads(user: User) -> list[dict[str, Any]]:
 
 
 def _posts(user: User) -> list[dict[str, Any]]:
+    """The user's own posts in every state; of the posts they answer, only the author's name
+    and only where the thread page shows it to them (with the text)."""
     parent = aliased(Post)
     parent_author = aliased(User)
     rows = db.session.execute(
         select(Post, Thread.title, Article.title, parent_author.username)
         .join(Thread, Post.thread_id == Thread.id)
         .join(Article, Post.article_id == Article.id)
-        .outerjoin(parent, Post.parent_id == parent.id)
+        .outerjoin(parent, and_(Post.parent_id == parent.id, text_visible_to(user, parent)))
         .outerjoin(parent_author, parent.author_id == parent_author.id)
         .where(Post.author_id == user.id)
         .options(selectinload(Post.revisions))
         .order_by(Post.id)
     )
     return [
-        _fields(post, POST)
-        | {
-            "thread": thread_title,
-            "article": article_title,
-            "in_reply_to": replying_to,
-            "revisions": [_fields(revision, REVISION) for revision in post.revisions],
-        }
+        _post(post)
+        | {"thread": thread_title, "article": article_title, "in_reply_to": replying_to}
         for post, thread_title, article_title, replying_to in rows
     ]
+
+
+def _post(post: Post) -> dict[str, Any]:
+    # A deleted post's text is for nobody, its author included (deleting blanks it anyway).
+    if post.is_deleted:
+        return _fields(post, POST) | {"body": "", "organisation": None, "revisions": []}
+    return _fields(post, POST) | {
+        "revisions": [_fields(revision, REVISION) for revision in post.revisions]
+    }
 
 
 def _votes(user: User) -> list[dict[str, Any]]:
@@ -218,7 +225,7 @@ def _scrub(user: User) -> None:
     user.email_confirmed_at = None
     # No Argon2 hash is empty, so no password ever matches.
     user.password_hash = ""  # nosec B105
-    user.session_token = secrets.token_urlsafe(24)
+    sessions.end_all_in_transaction(user)
     user.display_name = user.bio = user.links = ""
     user.locale = None
     user.role = Role.READER

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 from ..models import Article, Post, PostStatus, Stance, Thread
 from ..models.base import DebateFigures
+from ..permissions import text_visible_to
 
 TOP_DISAGREEMENTS = 5
 BEST_EXAMPLES = 3
@@ -117,11 +118,11 @@ def featured_posts(article: Article) -> list[Post]:
 
 
 def latest_posts(article: Article, limit: int) -> list[Post]:
-    """The newest posts readers can see under an article, newest first (its Atom feed)."""
+    """The newest posts whose text a visitor sees under an article, newest first (its feed)."""
     return list(
         db.session.scalars(
             select(Post)
-            .where(Post.article_id == article.id, Post.listed())
+            .where(Post.article_id == article.id, text_visible_to(None))
             .options(joinedload(Post.author), selectinload(Post.thread))
             .order_by(Post.created_at.desc(), Post.id.desc())
             .limit(limit)

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import limits, pagecache
@@ -24,7 +24,8 @@ from ..extensions import db
 from ..forms import attach_error, status_for
 from ..loaders import load_post, load_thread
 from ..models import Post, PostStatus, Stance, Thread, User
-from ..permissions import can_edit_post, can_moderate, can_post_in
+from ..pagination import paginate
+from ..permissions import can_edit_post, can_post_in, post_visible_to
 from ..redirects import local_next
 from ..rendering import render_markdown
 from ..services import moderation, posts, reader_state, summaries, votes
@@ -71,15 +72,11 @@ def _render_thread(
     """The thread page in a fixed number of queries, whatever the number of posts."""
     sort, stance, per_page = _listing()
     query = select(Post).where(
-        Post.thread_id == thread.id, Post.parent_id.is_(None), _shown_to(viewer())
+        Post.thread_id == thread.id, Post.parent_id.is_(None), post_visible_to(viewer())
     )
     if stance:
         query = query.where(Post.stance == stance)
-    page = db.paginate(
-        query.options(joinedload(Post.author)).order_by(*SORTS[sort]),
-        per_page=per_page,
-        error_out=False,
-    )
+    page = paginate(query.options(joinedload(Post.author)).order_by(*SORTS[sort]), per_page)
     replies = _replies_to(page.items, viewer())
     listed = page.items + [
         reply for thread_replies in replies.values() for reply in thread_replies
@@ -147,22 +144,13 @@ def _own_cards(user: User, post_ids: list[int]) -> dict[str, str]:
     return cards
 
 
-def _shown_to(user: User | None):
-    """Moderators see every post; others the published ones and their own held or rejected."""
-    if can_moderate(user):
-        return true()
-    if user is None:
-        return Post.status == PostStatus.PUBLISHED
-    return or_(Post.status == PostStatus.PUBLISHED, Post.author_id == user.id)
-
-
 def _replies_to(contributions: list[Post], user: User | None) -> dict[int, list[Post]]:
     """The replies under these contributions, oldest first, in one query."""
     replies: dict[int, list[Post]] = defaultdict(list)
     if contributions:
         for reply in db.session.scalars(
             select(Post)
-            .where(Post.parent_id.in_([post.id for post in contributions]), _shown_to(user))
+            .where(Post.parent_id.in_([post.id for post in contributions]), post_visible_to(user))
             .options(joinedload(Post.author))
             .order_by(Post.created_at, Post.id)
         ):
@@ -227,11 +215,16 @@ def permalink(post_id: int):
     """Send a reader to the thread page (oldest first) that shows this post."""
     post = load_post(post_id)
     top = post.contribution
+    # What this reader's page lists before it, in the page's own order ("old").
     earlier = db.session.scalar(
         select(func.count()).where(
             Post.thread_id == top.thread_id,
             Post.parent_id.is_(None),
-            Post.created_at < top.created_at,
+            post_visible_to(viewer()),
+            or_(
+                Post.created_at < top.created_at,
+                and_(Post.created_at == top.created_at, Post.id < top.id),
+            ),
         )
     )
     page = earlier // current_app.config["POSTS_PER_PAGE"] + 1

@@ -6,6 +6,8 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Article, ArticleStatus, Post, Thread
+from ..pagination import paginate
+from ..permissions import text_visible_to
 from ..redirects import local_next
 from ..services.accounts import find_user_by_name
 
@@ -21,19 +23,19 @@ def profile(username: str):
         abort(404)
     if user.username != username:
         return redirect(url_for("users.profile", username=user.username), 301)
-    contributions = db.paginate(
+    contributions = paginate(
         select(Post)
         .join(Post.thread)
         .join(Thread.article)
         .where(
             Post.author_id == user.id,
-            Post.listed(),
+            # Shared by every reader (and cached): what a visitor may read.
+            text_visible_to(None),
             Article.status == ArticleStatus.PUBLISHED,
         )
         .options(selectinload(Post.thread))
         .order_by(Post.created_at.desc()),
         per_page=20,
-        error_out=False,
     )
     articles = db.session.scalars(
         select(Article)
