@@ -4,7 +4,9 @@ Builds a fresh SQLite database with `flask gen-data`, starts the forum, bench/he
 bench/insert_app.py under gunicorn (2 sync workers each, loopback), drives every scenario with
 wrk, alternating targets within each round, and prints medians of the rounds; then measures a
 worker's memory. With --scale the database has a million posts and the read scenarios also
-run on a 1,000-post database, for the latency ratio between the two.
+run on a 1,000-post database, for the latency ratio between the two. A login burst (20 logins
+at once while other clients read pages, bench/login_burst.py) runs last; `--only login-burst`
+runs it alone.
 """
 
 import argparse
@@ -57,11 +59,15 @@ class Scenario:
 
 
 class Server:
-    """A gunicorn master with sync workers on a free loopback port."""
+    """A gunicorn master with sync workers (or with threads: gthread) on a free loopback port."""
 
-    def __init__(self, app: str, directory: Path, env: dict, log: Path, workers: int = 2):
+    def __init__(
+        self, app: str, directory: Path, env: dict, log: Path, workers: int = 2, threads: int = 0
+    ):
         self.port = free_port()
         command = [str(BIN / "gunicorn"), "--workers", str(workers), "--chdir", str(directory)]
+        if threads:
+            command += ["--worker-class", "gthread", "--threads", str(threads)]
         command += ["--bind", f"127.0.0.1:{self.port}", app]
         self.log = log.open("w")
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=self.log)
@@ -119,14 +125,20 @@ def outside_env() -> dict:
     return {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
 
 
+ARGON2_COST: dict[str, str] = {}  # --argon2: FLASK_ARGON2_* for every forum process
+
+
 def forum_env(database: Path) -> dict:
     env = outside_env()
     env |= {
         "FLASK_SECRET_KEY": secrets.token_hex(32),
         "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
         "FLASK_RATELIMIT_ENABLED": "false",
+        # The write scenarios send one body again and again: measure storing it, not the
+        # redirect a repeated post gets.
+        "FLASK_DUPLICATE_POST_WINDOW": "0",
     }
-    return env
+    return env | ARGON2_COST
 
 
 def build_database(database: Path, size: dict) -> float:
@@ -553,12 +565,39 @@ def parse_args() -> argparse.Namespace:
         "--output", type=Path, help="default bench/results.json, or results-scale.json"
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases and logs")
-    return parser.parse_args()
+    parser.add_argument(
+        "--only", choices=["login-burst"], help="run only this scenario (its own results file)"
+    )
+    parser.add_argument("--login-rounds", type=int, default=5, help="bursts of 20 logins")
+    parser.add_argument(
+        "--argon2", metavar="T,M,P", help="Argon2id time, memory (KiB), lanes (default: config)"
+    )
+    args = parser.parse_args()
+    if args.argon2:
+        names = ("TIME_COST", "MEMORY_COST", "PARALLELISM")
+        values = args.argon2.split(",")
+        ARGON2_COST.update({f"FLASK_ARGON2_{n}": v for n, v in zip(names, values, strict=True)})
+    return args
+
+
+def run_login_burst(args, database: Path, marks: dict, workdir: Path) -> dict:
+    """20 logins at once while other clients read pages (bench/login_burst.py)."""
+    from login_burst import login_burst
+
+    return login_burst(forum_env(database), ROOT, workdir, marks, args.login_rounds)
+
+
+def only_login_burst(args, workdir: Path, size: dict, results: dict) -> None:
+    """`--only login-burst`: the database, then that scenario alone."""
+    print("Generating the database", flush=True)
+    database = workdir / "forum.sqlite"
+    results["database"]["gen_data_seconds"] = round(build_database(database, size), 1)
+    results["login_burst"] = run_login_burst(args, database, landmarks(database), workdir)
 
 
 def main() -> None:
     args = parse_args()
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not args.only:
         sys.exit("wrk is missing: apt-get install wrk (make bench installs it when root)")
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="forum-bench-"))
@@ -571,6 +610,14 @@ def main() -> None:
         "database": {**size, "big_thread_posts": BIG_THREAD},
     }
     servers: list[Server] = []
+    if args.only:
+        try:
+            only_login_burst(args, workdir, size, results)
+        finally:
+            if not args.keep:
+                shutil.rmtree(workdir, ignore_errors=True)
+        write_results(args, results, started, "results-logins.json")
+        return
     try:
         print("Generating the database", flush=True)
         database = workdir / ("big.sqlite" if args.scale else "forum.sqlite")
@@ -615,13 +662,17 @@ def main() -> None:
                 database, f"{thread}?per_page=200", counts, workdir, marks["reader"]
             )
             print_memory(results["memory_reader"])
+        results["login_burst"] = run_login_burst(args, database, marks, workdir)
     finally:
         for server in servers:
             server.stop()
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+    write_results(args, results, started, "results-scale.json" if args.scale else "results.json")
+
+
+def write_results(args, results: dict, started: float, name: str) -> None:
     results["seconds"] = round(time.perf_counter() - started)
-    name = "results-scale.json" if args.scale else "results.json"
     args.output = args.output or ROOT / "bench" / name
     args.output.write_text(json.dumps(results, indent=1) + "\n")
     print(f"\nWritten to {args.output} ({results['seconds']} s in all)")

@@ -129,7 +129,7 @@ def test_export_is_a_download_of_ones_own_data(client, debate, log_in):
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="forum-alice-')
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
     assert response.json["profile"]["username"] == "alice"
     assert "Leaver agrees." not in response.text
 

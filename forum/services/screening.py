@@ -1,14 +1,18 @@
-"""Screening new posts: blocked words are refused, watched words and new accounts are held."""
+"""Screening new posts: blocked words and links beyond a new account's few are refused,
+watched words and new accounts are held."""
 
 import re
 
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Article, Post, PostStatus, User
+from ..limits import NEW_ACCOUNT_AGE
+from ..models import Article, Post, PostStatus, User, utcnow
 from ..permissions import can_moderate
+from ..rendering import render_markdown
 from .settings import load_settings
 
 
@@ -30,6 +34,7 @@ def screen(user: User, article: Article, text: str, *, is_new: bool = True) -> P
         )
     if can_moderate(user) or user.id == article.author_id:
         return PostStatus.PUBLISHED
+    check_links(user, text)
     if article.hold_posts and is_new:
         return PostStatus.HELD
     if is_new and settings.hold_first and _published_posts(user) < settings.hold_first:
@@ -37,6 +42,25 @@ def screen(user: User, article: Article, text: str, *, is_new: bool = True) -> P
     if first_match(settings.watched, text):
         return PostStatus.HELD
     return PostStatus.PUBLISHED
+
+
+def check_links(user: User, text: str) -> None:
+    """Refuse a post from an account younger than a day with more links than it may hold."""
+    if utcnow() - user.created_at >= NEW_ACCOUNT_AGE:
+        return
+    allowed = current_app.config["NEW_ACCOUNT_MAX_LINKS"]
+    # Counted as rendered, so bare addresses that become links count too.
+    if str(render_markdown(text)).count("<a ") <= allowed:
+        return
+    if allowed == 0:
+        message = gettext("New accounts may put no links in a post. Please remove them.")
+    else:
+        message = ngettext(
+            "New accounts may put at most %(num)d link in a post. Please remove the others.",
+            "New accounts may put at most %(num)d links in a post. Please remove the others.",
+            allowed,
+        )
+    raise InvalidInput(message, field="body")
 
 
 def _published_posts(user: User) -> int:
