@@ -85,9 +85,7 @@ class Post(Base):
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     # Copied from the thread so article-wide lists (summary, author's desk) use one index.
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     stance: Mapped[Stance | None] = mapped_column(str_enum(Stance))
     organisation: Mapped[str | None] = mapped_column(String(120))
@@ -134,6 +132,9 @@ class Post(Base):
         Index("ix_posts_thread_id_stance_best", "thread_id", "stance", "best"),
         Index("ix_posts_article_id_stance_best", "article_id", "stance", "best"),
         Index("ix_posts_parent_id_created_at", "parent_id", "created_at"),
+        # An author's posts, newest last: the look for a repeat of a new post reads only the
+        # author's last few minutes (at most a rate limit's worth of rows).
+        Index("ix_posts_author_id_created_at", "author_id", "created_at"),
     )
 
     @validates("thread")

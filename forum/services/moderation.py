@@ -24,6 +24,7 @@ from ..models import (
 from ..permissions import can_moderate
 from .audit import record
 from .figures import count_post
+from .locks import hold_for_change
 from .rules import check_may_write
 
 NOTE_LIMIT = 500
@@ -214,6 +215,9 @@ def set_thread_state(thread: Thread, actor: User, action: Action) -> None:
         field, wanted = "locked", action == Action.LOCK
     else:
         raise ValueError(action)
+    # Writes in the thread check it is open under a lock that this waits for (locks.py).
+    hold_for_change(getattr(Thread, field), thread.id)
+    db.session.refresh(thread)
     if getattr(thread, field) == wanted:
         raise InvalidInput(_l("The thread is already like that."))
     setattr(thread, field, wanted)
@@ -223,6 +227,8 @@ def set_thread_state(thread: Thread, actor: User, action: Action) -> None:
 
 def set_discussion_open(article: Article, actor: User, is_open: bool) -> None:
     _require_moderator(actor)
+    hold_for_change(Article.discussion_open, article.id)
+    db.session.refresh(article)
     if article.discussion_open == is_open:
         raise InvalidInput(
             _l("The discussion is already open.") if is_open else _l("The discussion is closed.")

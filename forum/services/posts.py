@@ -1,14 +1,16 @@
 """Threads and posts: proposing threads, contributing, replying, editing and deleting."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import exists, select
+from sqlalchemy import ScalarSelect, exists, select, true
 
-from ..errors import InvalidInput, NotAllowed, PostDeleted
+from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
 from ..extensions import db
 from ..models import (
     Article,
@@ -26,6 +28,7 @@ from ..models import (
 from ..permissions import can_delete_post
 from ..rendering import render_markdown
 from .figures import count_post
+from .locks import hold_article, hold_thread, queue_author
 from .rules import check_article_open, check_may_write, check_thread_open
 from .screening import screen
 
@@ -34,6 +37,17 @@ MAX_BODY_LENGTH = 20_000
 NEED_STANCE = _l("Choose whether you agree, disagree or give an example.")
 NEED_CHANNEL = _l("Choose the channel the example used.")
 NEED_EFFECT = _l("Say whether the example supports or challenges the article.")
+
+
+class RepeatedPost(ForumError):
+    """The author posted the same text in the same place within DUPLICATE_POST_WINDOW."""
+
+    status_code = 409
+    default_message = _l("You have already posted that. Here it is.")
+
+    def __init__(self, post_id: int) -> None:
+        super().__init__()
+        self.post_id = post_id
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,8 @@ def propose_thread(article: Article, user: User, title: str, description: str = 
     title = " ".join(title.split())
     if not title:
         raise InvalidInput(_l("Write the question or topic of the thread."), field="title")
+    hold_article(article)
+    _refuse_on(check_article_open, article)
     now = utcnow()
     thread = Thread(
         article=article,
@@ -75,6 +91,7 @@ def add_contribution(thread: Thread, user: User, contribution: Contribution) -> 
     check_may_write(user)
     check_thread_open(thread)
     fields = _clean_contribution(contribution)
+    _hold_for_new_post(thread, user, fields)
     status = screen(user, thread.article, _screened_text(fields))
     post = Post(thread=thread, author=user, status=status, **fields)
     db.session.add(post)
@@ -101,6 +118,7 @@ def add_reply(parent: Post, user: User, body: str) -> Post:
     parent = reply_target(parent, user)
     thread = parent.thread
     fields = _clean_body(body)
+    _hold_for_new_post(thread, user, fields, parent)
     status = screen(user, thread.article, fields["body"])
     reply = Post(thread=thread, author=user, parent=parent, status=status, **fields)
     db.session.add(reply)
@@ -122,6 +140,8 @@ def edit_post(post: Post, user: User, change: Contribution) -> Post:
     check_may_write(user)
     check_thread_open(post.thread)
     fields = _clean_body(change.body) if post.is_reply else _clean_contribution(change)
+    hold_thread(post.thread)
+    _refuse_on(check_thread_open, post.thread)
     held = screen(user, post.thread.article, _screened_text(fields), is_new=False)
     post.revisions.append(
         PostRevision(
@@ -146,6 +166,59 @@ def edit_post(post: Post, user: User, change: Contribution) -> Post:
     post.edited_at = utcnow()
     db.session.commit()
     return post
+
+
+def _hold_for_new_post(
+    thread: Thread, user: User, fields: dict, parent: Post | None = None
+) -> None:
+    """Take the thread's lock (services/locks.py), then check it is still open and that this is
+    no repeat of a post the user just wrote there: both hold until the new post commits."""
+    repeat = _repeat_of(thread, user, fields, parent)
+    if repeat is not None:
+        queue_author(user.id)
+    first = hold_thread(thread, repeat)
+    if first is not None:
+        db.session.rollback()
+        raise RepeatedPost(first)
+    _refuse_on(check_thread_open, thread)
+
+
+def _repeat_of(
+    thread: Thread, user: User, fields: dict, parent: Post | None
+) -> ScalarSelect | None:
+    """SQL for the user's first post with this body (and stance) in the same place within the
+    window: what the same form sent again would make."""
+    window = current_app.config["DUPLICATE_POST_WINDOW"]
+    if window <= 0:
+        return None
+    place = Post.parent_id == parent.id if parent is not None else Post.parent_id.is_(None)
+    return (
+        select(Post.id)
+        .where(
+            Post.thread_id == thread.id,
+            place,
+            Post.created_at >= utcnow() - timedelta(seconds=window),
+            Post.author_id == user.id,
+            Post.body == fields["body"],
+            Post.stance == fields["stance"] if parent is None else true(),
+            Post.deleted_at.is_(None),
+        )
+        # In the order of the index on (thread, parent, created_at), which finds it in a few
+        # rows; ordering by id had SQLite read all of the author's posts instead.
+        .order_by(Post.created_at)
+        .limit(1)
+        .correlate(None)
+        .scalar_subquery()
+    )
+
+
+def _refuse_on(check, target) -> None:
+    """Run a rule's check under the lock just taken; a refusal lets the lock go at once."""
+    try:
+        check(target)
+    except ForumError:
+        db.session.rollback()
+        raise
 
 
 def delete_post(post: Post, user: User) -> None:

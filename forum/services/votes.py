@@ -11,6 +11,7 @@ from .. import ranking
 from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
 from ..extensions import db
 from ..models import Post, User, Vote, utcnow
+from .locks import post_debate_state, refresh_state
 from .rules import check_may_write, check_thread_open
 
 VALUES = (-1, 0, 1)
@@ -48,7 +49,13 @@ def cast_vote(post: Post, user: User, value: int) -> Tally:
     check_may_write(user)
     check_thread_open(post.thread)
     post_id, user_id = post.id, user.id
-    up, down = _lock(post_id)
+    up, down, *state = _lock(post_id)
+    refresh_state(post.thread, *state)
+    try:
+        check_thread_open(post.thread)
+    except ForumError:
+        db.session.rollback()
+        raise
     previous = db.session.scalar(
         select(Vote).where(Vote.post_id == post_id, Vote.user_id == user_id)
     )
@@ -75,14 +82,18 @@ def cast_vote(post: Post, user: User, value: int) -> Tally:
 UNSYNCHRONISED = {"synchronize_session": False}
 
 
-def _lock(post_id: int) -> tuple[int, int]:
-    """Take the post's row lock (PostgreSQL) or the write lock (SQLite); its up and down counts.
+def _lock(post_id: int) -> tuple:
+    """Take the post's row lock (PostgreSQL) or the write lock (SQLite); its up and down
+    counts, and its thread's and article's state, read under the lock (services/locks.py).
 
     Concurrent votes on one post queue here, so each reads the vote the previous one left,
     and the counts stay as read until the commit.
     """
     return db.session.execute(
-        update(Post).where(Post.id == post_id).values(up=Post.up).returning(Post.up, Post.down),
+        update(Post)
+        .where(Post.id == post_id)
+        .values(up=Post.up)
+        .returning(Post.up, Post.down, *post_debate_state()),
         execution_options=UNSYNCHRONISED,
     ).one()
 

@@ -167,6 +167,9 @@ def contribute(thread_id: int):
     if form.validate_on_submit():
         try:
             post = posts.add_contribution(thread, signed_in(), form.contribution())
+        except posts.RepeatedPost as repeat:
+            flash(str(repeat.message), "info")
+            return redirect(url_for("threads.permalink", post_id=repeat.post_id))
         except InvalidInput as error:
             attach_error(form, error)
         else:
@@ -184,6 +187,9 @@ def reply(post_id: int):
     if form.validate_on_submit():
         try:
             post = posts.add_reply(parent, signed_in(), form.body.data)
+        except posts.RepeatedPost as repeat:
+            flash(str(repeat.message), "info")
+            return redirect(url_for("threads.permalink", post_id=repeat.post_id))
         except InvalidInput as error:
             attach_error(form, error)
         else:

@@ -1,0 +1,118 @@
+"""Locks a write takes before it checks what a moderator or a repeat of itself may change.
+
+A reply checked against a thread that a moderator locks a moment later must land before the
+lock or be refused, and a form sent twice must find the first post. So a write reads the
+thread's and article's state (and looks for its repeat) under a lock held until it commits:
+
+- PostgreSQL: the write reads the thread and article rows FOR KEY SHARE; a moderator's change
+  to them takes the row FOR UPDATE, the one row lock that waits for KEY SHARE (and for which
+  KEY SHARE waits). KEY SHARE leaves writes free of each other and of the counters they update
+  on the same rows. Repeats from one author queue on an advisory lock keyed on the author.
+- SQLite: the write takes the database's write lock with its first statement, a no-op UPDATE
+  that reads the state in its RETURNING clause; every other write waits for it.
+
+With the lock taken first, nothing later in the transaction waits again: under a held SQLite
+write lock a write gives up once, after FLASK_SQLITE_BUSY_TIMEOUT.
+"""
+
+from sqlalchemy import ScalarSelect, func, null, select, update
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..extensions import db
+from ..models import Article, Post, Thread
+
+# The first key of the advisory locks that queue one author's new posts (PostgreSQL).
+POSTING_LOCK = 1_701_000_013
+
+# The lock statements write nothing the session has loaded.
+UNSYNCHRONISED = {"synchronize_session": False}
+
+
+def on_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def _key_share(query):
+    return query.with_for_update(read=True, key_share=True)
+
+
+def _article_state(owner, article_id) -> tuple[ScalarSelect, ScalarSelect]:
+    def read(column) -> ScalarSelect:
+        query = select(column).where(Article.id == article_id).correlate(owner)
+        return _key_share(query).scalar_subquery()
+
+    return read(Article.discussion_open), read(Article.status)
+
+
+def post_debate_state() -> tuple[ScalarSelect, ...]:
+    """SQL for (thread locked, discussion open, article status) of the post a statement on
+    posts holds, to read in its RETURNING clause; FOR KEY SHARE on PostgreSQL."""
+    locked = select(Thread.locked).where(Thread.id == Post.thread_id).correlate(Post)
+    return _key_share(locked).scalar_subquery(), *_article_state(Post, Post.article_id)
+
+
+def refresh_state(thread: Thread, locked: bool, discussion_open: bool, status) -> None:
+    """Put the state read under the lock on the loaded objects, for rules.check_thread_open."""
+    set_committed_value(thread, "locked", locked)
+    set_committed_value(thread.article, "discussion_open", discussion_open)
+    set_committed_value(thread.article, "status", status)
+
+
+def hold_thread(thread: Thread, repeat: ScalarSelect | None = None):
+    """Take the thread's lock and read its and its article's state (onto `thread`), and the
+    value of `repeat` (a scalar subquery, or None) under the same lock."""
+    extra = repeat if repeat is not None else null()
+    if on_sqlite():
+        statement = (
+            update(Thread)
+            .where(Thread.id == thread.id)
+            .values(locked=Thread.locked)
+            .returning(Thread.locked, *_article_state(Thread, Thread.article_id), extra)
+        )
+    else:
+        statement = _key_share(
+            select(Thread.locked, Article.discussion_open, Article.status, extra)
+            .join(Article, Article.id == Thread.article_id)
+            .where(Thread.id == thread.id)
+        )
+    locked, discussion_open, status, repeated = db.session.execute(
+        statement, execution_options=UNSYNCHRONISED
+    ).one()
+    refresh_state(thread, locked, discussion_open, status)
+    return repeated
+
+
+def queue_author(author_id: int) -> None:
+    """Make the author's concurrent new posts go one at a time (SQLite: the write lock does)."""
+    if not on_sqlite():
+        db.session.execute(select(func.pg_advisory_xact_lock(POSTING_LOCK, author_id)))
+
+
+def hold_for_change(column: InstrumentedAttribute, row_id: int) -> None:
+    """Before a moderator changes a thread or an article: wait for the writes that hold it
+    (hold_thread) to commit, and make later ones wait for this change."""
+    model = column.class_
+    if on_sqlite():
+        statement = update(model).where(model.id == row_id).values({column.key: column})
+        db.session.execute(statement, execution_options=UNSYNCHRONISED)
+    else:
+        db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+
+
+def hold_article(article: Article) -> None:
+    """hold_thread for a write under an article itself (a new thread)."""
+    if on_sqlite():
+        statement = (
+            update(Article)
+            .where(Article.id == article.id)
+            .values(discussion_open=Article.discussion_open)
+            .returning(Article.discussion_open, Article.status)
+        )
+    else:
+        statement = _key_share(
+            select(Article.discussion_open, Article.status).where(Article.id == article.id)
+        )
+    discussion_open, status = db.session.execute(statement, execution_options=UNSYNCHRONISED).one()
+    set_committed_value(article, "discussion_open", discussion_open)
+    set_committed_value(article, "status", status)
