@@ -22,16 +22,28 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # None: Secure exactly when the session cookie is. Secure cookies get `__Host-` names.
+    REMEMBER_COOKIE_SECURE = None
+    # Seconds. "Keep me logged in" lasts this long; a login session unseen (no login, no
+    # write) for this long ends on the server too.
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
     FORCE_HTTPS = False
 
     MAX_CONTENT_LENGTH = 1024 * 1024
     # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none).
     PROXY_FIX_HOPS = 0
 
-    # Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
-    ARGON2_TIME_COST = 3
-    ARGON2_MEMORY_COST = 65536
-    ARGON2_PARALLELISM = 4
+    # Argon2id cost: OWASP's recommended minimum (19 MiB, 2 passes, 1 lane), about 24 ms a hash
+    # on one core of a 2-core machine, where argon2-cffi's default (64 MiB, t=3, p=4) took
+    # 132 ms and both cores. A change rehashes each password at its next login. See the
+    # README ("Passwords and logins under load") for the figures.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19456
+    ARGON2_PARALLELISM = 1
+    # Hashes at once per process (each waits up to ARGON2_MAX_WAIT seconds for a slot, then
+    # the login answers 503 "busy"): with threads, the other threads keep serving pages.
+    ARGON2_MAX_CONCURRENT = 1
+    ARGON2_MAX_WAIT = 5
 
     # z of the Wilson lower bound behind the "best" sort; Reddit's 80% interval by default.
     WILSON_Z = 1.281551565545
@@ -48,9 +60,23 @@ class Config:
     RATELIMIT_FLAGGING = "10/minute;50/hour"
     RATELIMIT_FLAGGING_NEW_ACCOUNT = "3/minute;10/hour"
     RATELIMIT_REGISTERING = "5/hour;20/day"
+    # Per address, every login attempt (and every check of a logged-in reader's password).
     RATELIMIT_LOGIN = "5/minute;30/hour"
+    # Per account, failed logins only, from addresses that have failed a login in the last day;
+    # windows longer than 15 minutes are cut to 15, so nobody locks an owner out for longer.
+    RATELIMIT_LOGIN_ACCOUNT = "5/minute;20/15 minutes"
     # Per address, for asking for a password reset link (and a new confirmation link).
     RATELIMIT_PASSWORD_RESET = "3/minute;10/hour"  # nosec B105
+    # Downloads of a reader's own data (/account/export), per account.
+    RATELIMIT_EXPORT = "5/hour"
+    # At most this many links in a post (contribution, reply or edit) by an account younger
+    # than a day; moderators and the article's author are not limited.
+    NEW_ACCOUNT_MAX_LINKS = 2
+
+    # Seconds. The same text from the same account under the same contribution (or as a new
+    # contribution in the same thread) within this time is not stored again: a form sent
+    # twice leads to the first post. 0: off.
+    DUPLICATE_POST_WINDOW = 300
 
     # Posting, replying, voting, flagging and proposing threads need a confirmed address.
     # (The demo accounts are confirmed; in development the links are in the log.)

@@ -13,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import lazy_gettext as _l
@@ -32,6 +33,8 @@ class ForumError(Exception):
 
     status_code = 400
     default_message = _l("That request could not be carried out.")
+    # Seconds after which trying again may work (sent as Retry-After), for passing troubles.
+    retry_after: int | None = None
 
     def __init__(self, message: str | None = None, field: str | None = None) -> None:
         self.message = message or self.default_message
@@ -70,6 +73,7 @@ TITLES = {
     405: _l("Method not allowed"),
     409: _l("Conflict"),
     413: _l("Too much data"),
+    415: _l("Unsupported content type"),
     422: _l("Invalid input"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
@@ -107,17 +111,22 @@ def error_response(status: int, message: str):
 
 def _handle_forum_error(error: ForumError):
     db.session.rollback()
-    return error_response(error.status_code, error.message)
+    if error.retry_after is None:
+        return error_response(error.status_code, error.message)
+    return _kept_text_page(error.status_code, error.message, error.retry_after)
 
 
 def _handle_csrf_error(_error: CSRFError):
-    return error_response(
-        400,
-        _l(
+    """A form whose token failed (its session expired, say): nothing saved, the text handed back
+    with a fresh token, and only a button's page needs reloading."""
+    if _typed_text():
+        message = _l("This form has expired or did not come from this site. Nothing was saved.")
+    else:
+        message = _l(
             "This form has expired or did not come from this site. Go back, reload the page "
             "and send it again."
-        ),
-    )
+        )
+    return _kept_text_page(400, message, None)
 
 
 def _handle_http_error(error: HTTPException):
@@ -134,6 +143,35 @@ KEPT_OUT = {"csrf_token", "password", "password_confirm", "current_password"}
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _typed_text() -> bool:
+    """Whether the request carries text the user typed that an error page should give back."""
+    return any(
+        name not in KEPT_OUT and value.strip() for name, value in request.form.items(multi=True)
+    )
+
+
+# What every route that takes a body takes: forms, as browsers send them, and the FormData the
+# site's own script sends (with Accept: application/json for the answer). No route reads JSON.
+FORM_TYPES = {"", "application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _refuse_other_bodies():
+    """Another content type is a 415, and a file where a form has text a 400, before any form
+    reads them: Flask-WTF would read a JSON body's objects and lists into text fields."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return None
+    if request.mimetype not in FORM_TYPES:
+        message = _l(
+            "This address takes form data (application/x-www-form-urlencoded or "
+            "multipart/form-data), not %(type)s.",
+            type=request.mimetype[:100],
+        )
+        return error_response(415, message)
+    if request.files:
+        return error_response(400, _l("This form takes no files: send its fields as text."))
+    return None
 
 
 def _refuse_control_characters():
@@ -198,15 +236,29 @@ def _handle_rate_limit(error: RateLimitExceeded):
     return _kept_text_page(429, message, reset)
 
 
+def _had_login() -> bool:
+    """Whether the browser still holds the cookies of a login that has since ended."""
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return "_user_id" in session or remember_cookie in request.cookies
+
+
 def _unauthorized():
     """Visitors who need to log in: a JSON 401 for scripts, the login page for people."""
     if wants_json():
         return error_response(401, _l("Log in to do that."))
+    if request.method == "POST" and _had_login() and _typed_text():
+        # The login ended (on another device, say) while the user was writing.
+        message = _l(
+            "You are no longer logged in, so nothing was saved. Log in again in another tab, "
+            "then send it again from here."
+        )
+        return _kept_text_page(401, message, None)
     flash(_l("Please log in to do that."), "info")
     return redirect(url_for("auth.login", next=return_path()))
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_other_bodies)
     app.before_request(_refuse_control_characters)
     login_manager.unauthorized_handler(_unauthorized)
     app.register_error_handler(RateLimitExceeded, _handle_rate_limit)

@@ -1,9 +1,8 @@
 """Extension objects, created unbound and bound to an app in init_app."""
 
-import hmac
 import sqlite3
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Config, Flask, after_this_request, current_app, g, has_request_context, request
 from flask_babel import Babel, get_translations
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -16,6 +15,7 @@ from flask_sqlalchemy.session import Session
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 
 from .models.base import Base
 from .models.user import User
@@ -40,7 +40,7 @@ CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "img-src": "'self' data:",
     "object-src": "'none'",
-    "base-uri": "'self'",
+    "base-uri": "'none'",
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
@@ -48,12 +48,30 @@ CONTENT_SECURITY_POLICY = {
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The session's user (User.get_id), unless since banned, deleted or given a new password."""
-    number, _, token = user_id.partition(":")
-    user = db.session.get(User, int(number)) if number.isascii() and number.isdigit() else None
-    if user is None or user.banned or user.is_deleted:
+    """The user of the live login session the id names, unless since banned or deleted.
+
+    One statement on every request; a request that writes (not GET) brings the session's
+    "last seen" up to date afterwards, at most every few minutes.
+    """
+    from .services import sessions  # the services import this module
+
+    found = sessions.find(user_id)
+    if found is None:
         return None
-    return user if hmac.compare_digest(user.session_token.encode(), token.encode()) else None
+    user, login_session = found
+    g.login_session = login_session
+    if request.method not in ("GET", "HEAD", "OPTIONS") and sessions.due_for_touch(login_session):
+
+        @after_this_request
+        def seen(response):
+            if response.status_code < 400:
+                try:
+                    sessions.touch(login_session.id)
+                except SQLAlchemyError as error:
+                    current_app.logger.warning("last seen not saved: %s", error)
+            return response
+
+    return user
 
 
 def select_locale() -> str | None:
@@ -114,6 +132,23 @@ def _install_template_gettext(app: Flask) -> None:
     )
 
 
+def _login_cookie_settings(config: Config) -> None:
+    """The remember cookie Secure whenever the session cookie is, and Secure cookies named
+    `__Host-` (Secure, Path=/, no Domain), unless the settings say otherwise."""
+    if config.get("REMEMBER_COOKIE_SECURE") is None:
+        config["REMEMBER_COOKIE_SECURE"] = bool(config["SESSION_COOKIE_SECURE"])
+    session_path = config.get("SESSION_COOKIE_PATH") or config.get("APPLICATION_ROOT") or "/"
+    for cookie, default, path in (
+        ("SESSION", "session", session_path),
+        ("REMEMBER", "remember_token", config.get("REMEMBER_COOKIE_PATH", "/")),
+    ):
+        name = config.get(f"{cookie}_COOKIE_NAME") or default
+        host_only = path == "/" and not config.get(f"{cookie}_COOKIE_DOMAIN")
+        if config.get(f"{cookie}_COOKIE_SECURE") and host_only and not name.startswith("__"):
+            name = f"__Host-{name}"
+        config[f"{cookie}_COOKIE_NAME"] = name
+
+
 def init_app(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
@@ -125,6 +160,7 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _install_template_gettext(app)
+    _login_cookie_settings(app.config)
     login_manager.init_app(app)
     # Without a mail server e-mails go to the log (forum.mail) instead.
     app.config.setdefault("MAIL_SUPPRESS_SEND", app.testing or not app.config.get("MAIL_SERVER"))

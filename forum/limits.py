@@ -2,14 +2,21 @@
 
 from datetime import timedelta
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItemPerDay, parse_many
 
 from .extensions import limiter
 from .models import utcnow
+from .services.accounts import find_login_user
 from .viewer import viewer
 
 NEW_ACCOUNT_AGE = timedelta(days=1)
+# The longest an account's failed logins make anyone wait: longer, and guessing its password
+# from many addresses would lock its owner out.
+LOGIN_ACCOUNT_MAX_WAIT = timedelta(minutes=15)
+# How long an address that sent a wrong password stays subject to the per-account limit.
+FAILED_ADDRESS = RateLimitItemPerDay(1)
 
 
 def account_key() -> str:
@@ -19,9 +26,42 @@ def account_key() -> str:
 
 
 def login_name_key() -> str:
-    """The account a login attempt names, so guessing one password is slow from any address."""
+    """The account a login attempt names (by name or address alike), or the name typed."""
     name = request.form.get("username", "").strip().lower()[:254]
-    return f"login:{name}"
+    user = find_login_user(name) if name else None
+    return f"login:{user.username_key if user is not None else name}"
+
+
+def login_failed() -> None:
+    """Count this failed login against its account and remember that its address failed."""
+    g.login_failed = True
+    if current_app.config.get("RATELIMIT_ENABLED", True):
+        limiter.limiter.hit(FAILED_ADDRESS, *_failed_address_key())
+
+
+def _deduct_failed_login(_response) -> bool:
+    return g.get("login_failed", False)
+
+
+def _address_never_failed() -> bool:
+    """An address with no failed login lately passes the per-account limit (its owner, say)."""
+    if request.method != "POST":
+        return True
+    return limiter.limiter.test(FAILED_ADDRESS, *_failed_address_key())
+
+
+def _failed_address_key() -> tuple[str, ...]:
+    return (current_app.config["RATELIMIT_KEY_PREFIX"], "login-failed", get_remote_address())
+
+
+def _login_account_limit() -> str:
+    """RATELIMIT_LOGIN_ACCOUNT with every window cut to LOGIN_ACCOUNT_MAX_WAIT at most."""
+    cap = int(LOGIN_ACCOUNT_MAX_WAIT.total_seconds())
+    items = parse_many(current_app.config["RATELIMIT_LOGIN_ACCOUNT"])
+    return ";".join(
+        f"{item.amount}/{cap // 60} minutes" if item.get_expiry() > cap else str(item)
+        for item in items
+    )
 
 
 def _limit(setting: str):
@@ -50,9 +90,16 @@ login_by_address = limiter.limit(
     _limit("RATELIMIT_LOGIN"), key_func=get_remote_address, methods=["POST"]
 )
 password_check = limiter.limit(_limit("RATELIMIT_LOGIN"), key_func=account_key, methods=["POST"])
+# Only failures count, and an address that has not failed passes: the owner is never locked
+# out by someone else's guesses, who wait at most LOGIN_ACCOUNT_MAX_WAIT.
 login_by_account = limiter.limit(
-    _limit("RATELIMIT_LOGIN"), key_func=login_name_key, methods=["POST"]
+    _login_account_limit,
+    key_func=login_name_key,
+    methods=["POST"],
+    deduct_when=_deduct_failed_login,
+    exempt_when=_address_never_failed,
 )
 password_reset = limiter.limit(
     _limit("RATELIMIT_PASSWORD_RESET"), key_func=get_remote_address, methods=["POST"]
 )
+exporting = limiter.limit(_limit("RATELIMIT_EXPORT"), key_func=account_key)

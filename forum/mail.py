@@ -20,6 +20,7 @@ SUBJECTS = {
     "reset_password": _l("Reset your password"),
     "password_changed": _l("Your password was changed"),
     "email_changed": _l("Your e-mail address was changed"),
+    "registration_attempt": _l("Someone tried to register with your address"),
 }
 
 
@@ -46,6 +47,12 @@ def send_email_changed(user: User, old_address: str) -> bool:
     """Tell the old address that the account moved to another one."""
     link = external_url("auth.login")
     return send(user, "email_changed", to=old_address, link=link)
+
+
+def send_registration_attempt(user: User) -> bool:
+    """Tell the owner of an address that someone registered with it, and how to get in."""
+    login, reset = external_url("auth.login"), external_url("auth.reset_request")
+    return send(user, "registration_attempt", login_link=login, reset_link=reset)
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -314,12 +314,16 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     database = tmp_path_factory.mktemp("live") / "forum.sqlite"
     app = create_app(
         {
-            "SECRET_KEY": "browser-tests",
+            # Not TESTING (a real server): the key must be as long as a production one.
+            "SECRET_KEY": "browser-tests-" + "k" * 32,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 8,
             "ARGON2_PARALLELISM": 1,
             "REQUIRE_CONFIRMED_EMAIL": False,
+            # The journeys register and log in more readers from one address than a person would.
+            "RATELIMIT_REGISTERING": "50/hour",
+            "RATELIMIT_LOGIN": "50/minute",
         }
     )
     with app.app_context():

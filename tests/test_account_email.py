@@ -66,7 +66,8 @@ def test_registration_sends_a_link_that_confirms_the_address(client):
 
     assert response.status_code == 302
     assert stored(user.id).email_confirmed_at is not None
-    assert "your e-mail address is confirmed" in client.get("/account").text
+    # Registering logged nobody in: the confirmation is said on the next page.
+    assert "your e-mail address is confirmed" in client.get(response.headers["Location"]).text
 
 
 def test_the_link_needs_no_login(client, reader):

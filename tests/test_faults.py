@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from forum import create_app
-from forum.extensions import db
+from forum.extensions import db, mail
 from forum.models import Post, Stance, Thread, User, Vote
 from forum.services import accounts, posts, votes
 from tests.conftest import PASSWORD
@@ -97,7 +97,7 @@ def test_a_contribution_to_an_unreachable_database_is_a_503_that_keeps_the_text(
     client = unreachable_app.test_client()
     # The reader logged in earlier, while the database was still there.
     with client.session_transaction() as session:
-        session["_user_id"] = reader.get_id()
+        session["_user_id"] = f"{reader.id}:a-login-session-key"
         session["_fresh"] = True
 
     response = client.post(f"/threads/{thread.id}/posts", data=CONTRIBUTION)
@@ -294,40 +294,53 @@ REGISTRATION = {
 }
 
 
-@pytest.mark.parametrize(
-    ("field", "holder", "message"),
-    [
-        ("username", {"username": "karen_h"}, "That username is taken."),
-        (
-            "email",
-            {"username": "someone", "email": "KAREN@example.dk"},
-            "An account with that e-mail address exists.",
-        ),
-    ],
-)
-def test_a_registration_that_loses_a_race_is_a_422_on_the_field(
-    client, make_user, monkeypatch, field, holder, message
+def test_a_registration_that_loses_a_race_for_the_name_is_a_422_on_the_field(
+    client, make_user, monkeypatch
 ):
-    make_user(**holder)
-    real_check_free = accounts._check_free
+    make_user(username="karen_h")
+    real_check = accounts._check_name_free
     checks = []
 
-    def checked_before_the_other_insert(username: str, email: str) -> None:
+    def checked_before_the_other_insert(username: str) -> None:
         # The first check ran before the other request's account was stored: it passed.
         checks.append(username)
         if len(checks) > 1:
-            real_check_free(username, email)
+            real_check(username)
 
-    monkeypatch.setattr(accounts, "_check_free", checked_before_the_other_insert)
+    monkeypatch.setattr(accounts, "_check_name_free", checked_before_the_other_insert)
 
     response = client.post("/auth/register", data=REGISTRATION)
 
     assert response.status_code == 422
     error = re.search(
-        rf'<small id="{field}-error" class="field-error">(.*?)</small>', response.text
+        r'<small id="username-error" class="field-error">(.*?)</small>', response.text
     )
-    assert error is not None and error.group(1) == message
+    assert error is not None and error.group(1) == "That username is taken."
     assert len(checks) == 2
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_a_registration_that_loses_a_race_for_the_address_tells_its_owner(
+    app, client, make_user, monkeypatch
+):
+    owner = make_user(username="someone", email="KAREN@example.dk")
+    real_owner_of = accounts._owner_of
+    looks = []
+
+    def looked_before_the_other_insert(email: str):
+        # The first look ran before the other request's account was stored: no owner yet.
+        looks.append(email)
+        return None if len(looks) == 1 else real_owner_of(email)
+
+    monkeypatch.setattr(accounts, "_owner_of", looked_before_the_other_insert)
+
+    with mail.record_messages() as outbox:
+        response = client.post("/auth/register", data=REGISTRATION)
+
+    # The same answer as any registration: nothing says the address has an account.
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+    assert [message.recipients for message in outbox] == [[owner.email]]
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
@@ -364,7 +377,8 @@ def test_a_vote_that_crosses_another_is_a_409_and_is_counted_once(
 # --- Logs ---------------------------------------------------------------------------------
 
 REQUEST_LINE = re.compile(
-    r"^(?P<method>\S+) (?P<path>\S+) (?P<status>\d{3}) \d+\.\dms id=(?P<id>\S+)$"
+    r"^(?P<method>\S+) (?P<path>\S+) (?P<status>\d{3}) \d+\.\dms id=(?P<id>\S+)"
+    r" user=\S+ addr=\S+$"
 )
 
 

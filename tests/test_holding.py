@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from forum.errors import InvalidInput
 from forum.extensions import db
 from forum.models import Article, Post, PostRevision, PostStatus, Role, Thread, User
-from forum.services import moderation
+from forum.services import moderation, sessions
 from forum.services.posts import Contribution, add_contribution, add_reply, edit_post
 from forum.services.settings import load_settings, save_settings
 from forum.services.summaries import article_summary, thread_summary
@@ -328,8 +328,9 @@ def page_for(app: Flask, user: User | None, thread: Thread) -> str:
     """The thread page as a user (or a visitor) sees it, on a client of its own."""
     client = app.test_client()
     if user is not None:
+        login = sessions.start(user, "", remember=False)
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(user.id), True
+            session["_user_id"], session["_fresh"] = login.login_id, True
     response = client.get(f"/threads/{thread.id}")
     assert response.status_code == 200
     db.session.expire_all()

@@ -26,7 +26,7 @@ from forum.models import (
     Vote,
     utcnow,
 )
-from forum.services import moderation
+from forum.services import moderation, sessions
 from forum.services.articles import ArticleDraft, create_article
 from forum.services.posts import (
     Contribution,
@@ -188,6 +188,8 @@ def forum_content(make_user) -> None:
     moderation.reject_post(rejected, moderator, "duplicate", "Said twice.")
     moderation.suspend_user(writer, moderator, utcnow() + timedelta(days=3), "Spamming.")
     moderation.change_role(critic, admin, "author")
+    # Moved with the rest, readers stay logged in on the new database.
+    sessions.start(reader, "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", remember=True)
 
 
 # --- the round trip -----------------------------------------------------------------------

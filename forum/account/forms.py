@@ -72,6 +72,14 @@ class ConfirmEmailForm(FlaskForm):
     """A button: confirm the address the link names."""
 
 
+class EndSessionForm(FlaskForm):
+    """A button: end one of the user's login sessions."""
+
+
+class EndOtherSessionsForm(FlaskForm):
+    """A button: end every login session of the user but this one."""
+
+
 class DeleteAccountForm(FlaskForm):
     mode = RadioField(
         _l("Your posts"),

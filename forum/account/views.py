@@ -7,26 +7,29 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
-    request,
     session,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from .. import limits, mail
+from ..auth.views import start_session
 from ..errors import InvalidInput
 from ..forms import attach_error, status_for
-from ..models import User, utcnow
-from ..services import account_data, accounts
+from ..models import LoginSession, User, utcnow
+from ..services import account_data, accounts, sessions
 from ..viewer import signed_in
 from .forms import (
     ConfirmEmailForm,
     DeleteAccountForm,
     EmailForm,
+    EndOtherSessionsForm,
+    EndSessionForm,
     PasswordForm,
     ProfileForm,
     ResendConfirmationForm,
@@ -38,9 +41,43 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @bp.get("")
 @login_required
 def index():
+    user = signed_in()
+    logins = [(row, sessions.describe_browser(row.user_agent)) for row in sessions.active(user)]
     return render_template(
-        "account/index.html", user=signed_in(), resend_form=ResendConfirmationForm()
+        "account/index.html",
+        user=user,
+        resend_form=ResendConfirmationForm(),
+        logins=logins,
+        this_session=_this_session().id,
+        end_form=EndSessionForm(),
+        end_others_form=EndOtherSessionsForm(),
     )
+
+
+def _this_session() -> LoginSession:
+    """The login session of this request (forum.extensions.load_user); for login_required."""
+    return g.login_session
+
+
+@bp.post("/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    if not EndSessionForm().validate_on_submit():
+        abort(400)
+    if not sessions.end_one(signed_in(), session_id):
+        abort(404)
+    flash(_("The session is ended."), "success")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    if not EndOtherSessionsForm().validate_on_submit():
+        abort(400)
+    sessions.end_others(signed_in(), keep=_this_session().id)
+    flash(_("Your other sessions are ended."), "success")
+    return redirect(url_for("account.index"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -82,16 +119,13 @@ def password():
         except InvalidInput as error:
             attach_error(form, error)
         else:
-            # The new session token ended every session; carry this one over to it.
-            login_user(user, remember=_remembered())
+            # Every session ended, this one too: this device continues on a new one, so a
+            # copy of its old cookies is no use either.
+            start_session(user, remember=_this_session().remember)
             mail.send_password_changed(user)
             flash(_("Your password is changed. Your other sessions are logged out."), "success")
             return redirect(url_for("account.index"))
     return render_template("account/password.html", form=form, user=user), status_for(form)
-
-
-def _remembered() -> bool:
-    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 @bp.route("/email", methods=["GET", "POST"])
@@ -151,6 +185,7 @@ def confirm_email(token: str):
 
 @bp.get("/export")
 @login_required
+@limits.exporting
 def export():
     """Everything the forum holds about the user, as a JSON download."""
     user = signed_in()

@@ -7,7 +7,7 @@ from ..services.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNA
 
 
 def new_password_field(label: str | None = None) -> PasswordField:
-    """A field for choosing a password; the services refuse the most common ones."""
+    """A field for choosing a password; the services refuse ones that are easy to guess."""
     return PasswordField(
         _l("Password") if label is None else label,
         validators=[
@@ -18,7 +18,11 @@ def new_password_field(label: str | None = None) -> PasswordField:
                 message=_l("Use between 10 and 256 characters."),
             ),
         ],
-        description=_l("At least 10 characters, and not one of the most common passwords."),
+        description=_l(
+            "At least 10 characters, and hard to guess: not a common password, a single word "
+            "with digits, a keyboard pattern or your name. A few uncommon words together work "
+            "well."
+        ),
     )
 
 

@@ -1,6 +1,6 @@
 """Registering, logging in and out, and resetting a forgotten password."""
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -10,27 +10,33 @@ from ..errors import InvalidInput
 from ..forms import attach_error, status_for
 from ..models import User
 from ..redirects import local_next
-from ..services import accounts
+from ..services import accounts, sessions
 from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def start_session(user: User, remember: bool = False) -> None:
-    """Log the user in on a new, empty session: nothing from before the login survives."""
+    """Log the user in on a new, empty session, with a login session of its own on the server:
+    nothing from before the login survives, and ending it ends every copy of the cookies."""
     session.clear()
+    started = sessions.start(user, request.headers.get("User-Agent", ""), remember)
     login_user(user, remember=remember)
+    # Flask-Login wrote the bare user id (User.get_id); both cookies carry the session's id.
+    session["_user_id"] = started.login_id
+    g.login_session = started.row
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @limits.registering
 def register():
+    """Register; the answer is the same whether or not the address already has an account."""
     if current_user.is_authenticated:
         return redirect(url_for("articles.index"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register(
+            outcome = accounts.sign_up(
                 form.username.data,
                 form.email.data,
                 form.password.data,
@@ -39,11 +45,19 @@ def register():
         except InvalidInput as error:
             attach_error(form, error)
         else:
-            start_session(user)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.username), "success")
-            if mail.send_confirmation(user):
-                flash(_("We sent a link to %(email)s to confirm it.", email=user.email), "info")
-            return redirect(local_next(url_for("articles.index")))
+            if outcome.user is not None:
+                mail.send_confirmation(outcome.user)
+            else:
+                mail.send_registration_attempt(outcome.owner)
+            flash(
+                _(
+                    "Check your inbox: we sent a message to %(email)s. Follow its link to "
+                    "confirm the address, then log in.",
+                    email=accounts.normalise_email(form.email.data),
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.login", next=local_next("") or None))
     return render_template("auth/register.html", form=form), status_for(form)
 
 
@@ -65,6 +79,7 @@ def login():
             flash(_("You are logged in."), "success")
             return redirect(local_next(url_for("articles.index")))
         else:
+            limits.login_failed()
             form.password.errors.append(_("Wrong username, e-mail address or password."))
     return render_template("auth/login.html", form=form), status_for(form)
 
@@ -72,7 +87,11 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    # Empty the whole session, not only the login, so nothing of it outlives the user's visit.
+    # End the login on the server, so no copy of the session or remember cookie logs in
+    # again, and empty the whole session, so nothing of it outlives the user's visit.
+    this = g.get("login_session")
+    if this is not None:
+        sessions.end(this.id)
     session.clear()
     logout_user()
     flash(_("You are logged out."), "info")
@@ -110,7 +129,7 @@ def reset_password(token: str):
         except InvalidInput as error:
             attach_error(form, error)
         else:
-            # The new session token has logged out every session of the account, this one too.
+            # The reset ended every session of the account, this one too.
             mail.send_password_changed(user)
             flash(_("Your password is changed. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))

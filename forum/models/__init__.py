@@ -2,6 +2,7 @@
 
 from .article import Article, ArticleStatus, Tag, article_tags
 from .base import Base, utcnow
+from .login_session import LoginSession
 from .moderation import Action, AuditEntry, Flag, FlagStatus, Reason, Setting
 from .thread import (
     Channel,
@@ -21,6 +22,7 @@ __all__ = [
     "AuditEntry",
     "Flag",
     "FlagStatus",
+    "LoginSession",
     "PostStatus",
     "Reason",
     "Setting",

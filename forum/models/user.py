@@ -37,9 +37,6 @@ class User(UserMixin, Base):
     # Why the user was suspended or banned, shown to them.
     sanction_reason: Mapped[str] = mapped_column(Text, default="")
     email_confirmed_at: Mapped[datetime | None]
-    # Part of the login id in every session: changing it (a new password) ends other sessions.
-    # Empty until the first change, so sessions from before it existed stay valid.
-    session_token: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # A deleted account keeps its row only to reserve the name; everything personal is gone.
     deleted_at: Mapped[datetime | None]
 
@@ -65,10 +62,6 @@ class User(UserMixin, Base):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
-
-    def get_id(self) -> str:
-        """Flask-Login's id for the session: the user id, with the session token once set."""
-        return f"{self.id}:{self.session_token}" if self.session_token else str(self.id)
 
     @property
     def link_list(self) -> list[str]:

@@ -3,26 +3,31 @@
 import hashlib
 import hmac
 import re
-import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from zxcvbn import zxcvbn
 
+from .. import names
 from ..errors import ForumError, InvalidInput
 from ..extensions import db
 from ..models import Role, User, utcnow
 from ..passwords import hash_password, needs_rehash, verify_password
+from . import sessions
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 256
-COMMON_PASSWORDS = 1000
+# zxcvbn's score from 0 (guessed at once) to 4; 3 resists an offline attack for a good while.
+PASSWORD_MIN_SCORE = 3
+# zxcvbn refuses longer input (its matching grows fast); so many characters are strength enough.
+PASSWORD_ESTIMATE_LENGTH = 72
 MAX_DISPLAY_NAME = 80
 MAX_BIO = 2000
 MAX_LINKS = 5
@@ -35,6 +40,22 @@ RESET_SALT = "forum.password-reset"
 
 WRONG_PASSWORD = _l("That is not your current password.")
 EMAIL_TAKEN = _l("An account with that e-mail address exists.")
+NAME_TAKEN = _l("That username is taken.")
+NAME_RESERVED = _l("That name is reserved.")
+
+# What makes a password guessable, by the kind of zxcvbn's longest match in it (zxcvbn's own
+# feedback is English only).
+GUESSABLE = {
+    "passwords": _l("That is one of the most common passwords."),
+    "user_inputs": _l("That password is built from your name, your address or the site's name."),
+    "dictionary": _l("A single word or name, even with digits added, is easy to guess."),
+    "spatial": _l("Rows and patterns of keys on the keyboard are easy to guess."),
+    "repeat": _l("Repeated characters or words are easy to guess."),
+    "sequence": _l('Sequences like "abc" or "6543" are easy to guess.'),
+    "date": _l("Dates and years are easy to guess."),
+}
+TOO_GUESSABLE = _l("That password is too easy to guess.")
+PASSWORD_ADVICE = _l("Add another word or two: uncommon words work best.")
 
 
 class InvalidLink(ForumError):
@@ -46,6 +67,14 @@ class InvalidLink(ForumError):
 
 class ExpiredLink(InvalidLink):
     default_message = _l("This link has expired. Please ask for a new one.")
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """A registration's outcome: the new account, or the owner of the address it named."""
+
+    user: User | None = None
+    owner: User | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +95,28 @@ def find_user_by_name(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username_key == username.lower()))
 
 
+def _folded_username() -> ColumnElement[str]:
+    """names.fold() of the stored username, in SQL (usernames are ASCII)."""
+    folded: ColumnElement[str] = User.username_key
+    for old, new in names.ascii_steps():
+        folded = func.replace(folded, old, new)
+    return folded
+
+
+def find_user_like(name: str) -> User | None:
+    """The user whose username reads like this name (case, separators and look-alikes aside)."""
+    folded = names.fold(name)
+    if not folded:
+        return None
+    return db.session.scalar(select(User).where(_folded_username() == folded).limit(1))
+
+
+def is_reserved_name(name: str) -> bool:
+    """Whether the name reads as the site's, its staff's or a role's."""
+    extra = (current_app.config["SITE_NAME"], *(role.value for role in Role))
+    return names.is_reserved(name, extra)
+
+
 def register(
     username: str,
     email: str,
@@ -75,12 +126,44 @@ def register(
     locale: str | None = None,
 ) -> User:
     """Create an account (its address unconfirmed); a taken name or address is a field error."""
+    username, email = _check_registration(username, email, password)
+    _check_email_free(email)
+    return _create(username, email, password, role, locale)
+
+
+def sign_up(username: str, email: str, password: str, *, locale: str | None = None) -> SignUp:
+    """Register a reader; a taken address creates nothing and names its owner instead.
+
+    Both cases hash the password, so neither answers faster than the other.
+    """
+    username, email = _check_registration(username, email, password)
+    owner = _owner_of(email)
+    if owner is not None:
+        hash_password(password)
+        return SignUp(owner=owner)
+    try:
+        return SignUp(user=_create(username, email, password, Role.READER, locale))
+    except InvalidInput:
+        # A request for the same address won the race: its owner is the one to tell.
+        if (owner := _owner_of(email)) is not None:
+            return SignUp(owner=owner)
+        raise
+
+
+def _check_registration(username: str, email: str, password: str) -> tuple[str, str]:
+    """The username and address, cleaned, if the name is free and the password strong enough."""
     username = username.strip()
     email = normalise_email(email)
     if not USERNAME_PATTERN.match(username):
         raise InvalidInput(_l("3 to 30 characters: letters, digits, _ and -."), field="username")
-    check_new_password(password)
-    _check_free(username, email)
+    if is_reserved_name(username):
+        raise InvalidInput(NAME_RESERVED, field="username")
+    check_new_password(password, user_inputs=(username, email))
+    _check_name_free(username)
+    return username, email
+
+
+def _create(username: str, email: str, password: str, role: Role, locale: str | None) -> User:
     user = User(
         username=username,
         email=email,
@@ -94,47 +177,78 @@ def register(
     except IntegrityError:
         # Another request took the name or address between our check and our insert.
         db.session.rollback()
-        _check_free(username, email)
-        raise InvalidInput(_l("That username is taken."), field="username") from None
+        _check_name_free(username)
+        _check_email_free(email)
+        raise InvalidInput(NAME_TAKEN, field="username") from None
     return user
 
 
-def _check_free(username: str, email: str) -> None:
-    # Deleted accounts keep their names, so nobody can take over a departed user's name.
-    if find_user_by_name(username) is not None:
-        raise InvalidInput(_l("That username is taken."), field="username")
-    _check_email_free(email)
+def _check_name_free(username: str) -> None:
+    # Deleted accounts keep their names, so nobody can take over a departed user's name; a
+    # name that only reads like a taken one (mod-jonas, m0d_jonas) would let one pose as them.
+    if find_user_like(username) is not None:
+        raise InvalidInput(NAME_TAKEN, field="username")
+
+
+def _owner_of(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def _check_email_free(email: str) -> None:
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+    if _owner_of(email) is not None:
         raise InvalidInput(EMAIL_TAKEN, field="email")
 
 
-def check_new_password(password: str) -> None:
-    """A new password has 10 to 256 characters and is not one of the most common ones."""
+def password_inputs(user: User) -> tuple[str, ...]:
+    """What a guesser knows about the account, for check_new_password's user_inputs."""
+    return (user.username, user.email, user.display_name)
+
+
+def check_new_password(password: str, *, user_inputs: Sequence[str] = ()) -> None:
+    """A new password has 10 to 256 characters and is hard to guess (zxcvbn's score >= 3).
+
+    user_inputs are what a guesser knows (the username, the address); the address's local part
+    and the site's name are added.
+    """
     if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
         raise InvalidInput(_l("Use between 10 and 256 characters."), field="password")
-    if password.lower() in _common_passwords():
+    known = [text for text in user_inputs if text]
+    known += [text.split("@")[0] for text in known if "@" in text]
+    known.append(current_app.config["SITE_NAME"])
+    estimate = zxcvbn(password[:PASSWORD_ESTIMATE_LENGTH], user_inputs=known)
+    if estimate["score"] < PASSWORD_MIN_SCORE:
+        problem = _guessable_because(estimate["sequence"])
         raise InvalidInput(
-            _l("That password is one of the most common ones. Choose another."), field="password"
+            _l("%(problem)s %(advice)s", problem=problem, advice=PASSWORD_ADVICE),
+            field="password",
         )
 
 
-@cache
-def _common_passwords() -> frozenset[str]:
-    # zxcvbn (MIT) ships the most used passwords, most frequent first and lower-cased.
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+def _guessable_because(matches: list[dict]):
+    """Our message for zxcvbn's longest match, the one its own feedback speaks of."""
+    if not matches:
+        return TOO_GUESSABLE
+    longest = max(matches, key=lambda match: len(match["token"]))
+    kind = longest["pattern"]
+    if kind == "dictionary":
+        name = longest.get("dictionary_name")
+        return GUESSABLE.get(name, GUESSABLE["dictionary"])
+    if kind == "regex" and longest.get("regex_name") == "recent_year":
+        kind = "date"
+    return GUESSABLE.get(kind, TOO_GUESSABLE)
 
-    return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS])
+
+def find_login_user(login: str) -> User | None:
+    """The account a login names by its username or e-mail address."""
+    login = login.strip().lower()
+    return db.session.scalar(
+        select(User).where(or_(User.username_key == login, User.email == login))
+    )
 
 
 def authenticate(login: str, password: str) -> User | None:
     """The user with this username or e-mail address and password, or None."""
-    login = login.strip().lower()
-    user = db.session.scalar(
-        select(User).where(or_(User.username_key == login, User.email == login))
-    )
+    user = find_login_user(login)
     if user is None or user.is_deleted:
         # Spend the time a real check takes, so the answer's speed reveals no usernames.
         hash_password(password)
@@ -225,7 +339,7 @@ def user_to_reset(token: str) -> User:
 def reset_password(token: str, password: str) -> User:
     """Set a new password through a reset link, ending every session of the account."""
     user = user_to_reset(token)
-    check_new_password(password)
+    check_new_password(password, user_inputs=password_inputs(user))
     _set_password(user, password)
     # The link arrived by e-mail, which proves the address works.
     if not user.email_confirmed:
@@ -235,15 +349,17 @@ def reset_password(token: str, password: str) -> User:
 
 
 def _set_password(user: User, password: str) -> None:
+    """The new password, and every login session of the account ended in the same commit."""
     user.password_hash = hash_password(password)
-    user.session_token = secrets.token_urlsafe(24)
+    sessions.end_all_in_transaction(user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Replace the password (the current one is required), ending the user's other sessions."""
+    """Replace the password (the current one is required), ending every session of the user:
+    the caller starts a new one for the device that changed it."""
     if not verify_password(user.password_hash, current_password):
         raise InvalidInput(WRONG_PASSWORD, field="current_password")
-    check_new_password(new_password)
+    check_new_password(new_password, user_inputs=password_inputs(user))
     _set_password(user, new_password)
     db.session.commit()
 
@@ -278,9 +394,7 @@ def update_profile(user: User, profile: Profile) -> None:
             raise InvalidInput(_l("Remove the control characters."), field=field)
     if len(display_name) > MAX_DISPLAY_NAME:
         raise InvalidInput(_l("At most %(n)d characters.", n=MAX_DISPLAY_NAME), "display_name")
-    if display_name.lower() != user.username_key and find_user_by_name(display_name):
-        # A display name that is someone else's username would let one pose as them.
-        raise InvalidInput(_l("That is another user's username."), field="display_name")
+    _check_display_name(user, display_name)
     if len(bio) > MAX_BIO:
         raise InvalidInput(_l("At most %(n)d characters.", n=MAX_BIO), field="bio")
     if profile.locale not in current_app.config["LANGUAGES"]:
@@ -290,6 +404,18 @@ def update_profile(user: User, profile: Profile) -> None:
     user.links = "\n".join(_clean_links(profile.links))
     user.locale = profile.locale
     db.session.commit()
+
+
+def _check_display_name(user: User, display_name: str) -> None:
+    """A display name may read as one's own username, never as another's or a reserved name."""
+    if not display_name or names.fold(display_name) == names.fold(user.username):
+        return
+    other = find_user_like(display_name)
+    if other is not None and other.id != user.id:
+        # A display name that reads as someone else's username would let one pose as them.
+        raise InvalidInput(_l("That is another user's username."), field="display_name")
+    if is_reserved_name(display_name):
+        raise InvalidInput(NAME_RESERVED, field="display_name")
 
 
 def _clean_links(text: str) -> list[str]:

@@ -1,0 +1,117 @@
+"""When two names look alike, and which names belong to the site (pure: no Flask, no db)."""
+
+import unicodedata
+from collections.abc import Iterable
+
+# Names that would let an account pose as the site or its staff; the site's own name and the
+# role names are added by the caller.
+RESERVED = (
+    "admin",
+    "administrator",
+    "moderator",
+    "mod",
+    "system",
+    "support",
+    "staff",
+    "forum",
+    "root",
+)
+
+# Separators that do not change how a name reads: "m-o-d" reads as "mod".
+SEPARATORS = "_-.·'’"
+
+# Characters that look like a Latin letter (facts from Unicode's confusables list), applied
+# after case folding, so each entry is the lower-case form. The digits 0 and 1 look like o and
+# l; i, l and the capital I look alike in many fonts, so all of them fold to l.
+LOOK_ALIKES = {
+    "0": "o",
+    "1": "l",
+    "i": "l",
+    # Latin letters outside ASCII
+    "ı": "l",
+    "ɩ": "l",
+    "ɑ": "a",
+    "ɡ": "g",
+    "ʏ": "y",
+    # Cyrillic
+    "а": "a",
+    "в": "b",
+    "ь": "b",
+    "с": "c",
+    "ԁ": "d",
+    "е": "e",
+    "ё": "e",
+    "һ": "h",
+    "н": "h",
+    "і": "l",
+    "ї": "l",
+    "ӏ": "l",
+    "ј": "j",
+    "к": "k",
+    "м": "m",
+    "о": "o",
+    "р": "p",
+    "ԛ": "q",
+    "ѕ": "s",
+    "т": "t",
+    "у": "y",
+    "ү": "y",
+    "ԝ": "w",
+    "х": "x",
+    "ѡ": "w",
+    # Greek
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "ζ": "z",
+    "η": "n",
+    "ι": "l",
+    "κ": "k",
+    "μ": "u",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "γ": "y",
+    "ω": "w",
+}
+# Pairs of letters that read as one: "rn" as "m", "vv" as "w".
+LOOK_ALIKE_PAIRS = (("rn", "m"), ("vv", "w"))
+
+_TABLE = str.maketrans(LOOK_ALIKES)
+
+
+def fold(name: str) -> str:
+    """The form a name is compared in: case, width, accents, separators and look-alikes gone."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = "".join(
+        char
+        for char in unicodedata.normalize("NFD", text)
+        # Accents (combining marks), invisible format characters such as zero-width spaces.
+        if unicodedata.category(char) not in ("Mn", "Me", "Cf")
+        and not char.isspace()
+        and char not in SEPARATORS
+    )
+    text = text.translate(_TABLE)
+    for pair, letter in LOOK_ALIKE_PAIRS:
+        text = text.replace(pair, letter)
+    return text
+
+
+def ascii_steps() -> list[tuple[str, str]]:
+    """fold() for ASCII names as replacements in order (for the same fold written in SQL)."""
+    steps = [(char, "") for char in SEPARATORS if char.isascii()]
+    steps += [(char, letter) for char, letter in LOOK_ALIKES.items() if char.isascii()]
+    return steps + list(LOOK_ALIKE_PAIRS)
+
+
+def reserved_folds(extra: Iterable[str] = ()) -> frozenset[str]:
+    """The folded forms of the reserved names and of the extra ones (site name, roles)."""
+    return frozenset(fold(name) for name in (*RESERVED, *extra) if fold(name))
+
+
+def is_reserved(name: str, extra: Iterable[str] = ()) -> bool:
+    """Whether the name reads as one of the reserved names (or an extra one)."""
+    return fold(name) in reserved_folds(extra)
