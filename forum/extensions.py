@@ -36,6 +36,9 @@ limiter = Limiter(key_func=get_remote_address)
 cache = Cache()
 mail = Mail()
 
+# The limiter's storage URIs that take redis-py's connection options.
+REDIS_URI_SCHEMES = ("redis://", "rediss://", "redis+unix://")
+
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "img-src": "'self' data:",
@@ -85,6 +88,13 @@ def select_locale() -> str | None:
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages)
+
+
+def redis_timeouts(config: Config, options: dict | None) -> dict:
+    """Redis client options that give up after REDIS_SOCKET_TIMEOUT seconds (redis-py would
+    wait for ever on a server that has gone), under the options set explicitly."""
+    seconds = config["REDIS_SOCKET_TIMEOUT"]
+    return {"socket_connect_timeout": seconds, "socket_timeout": seconds, **(options or {})}
 
 
 def _sqlite_pragmas(busy_timeout_ms: int):
@@ -157,6 +167,9 @@ def init_app(app: Flask) -> None:
             event.listen(engine, "connect", pragmas)
     migrate.init_app(app, db)
     csrf.init_app(app)
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith(REDIS_URI_SCHEMES):
+        options = app.config.get("RATELIMIT_STORAGE_OPTIONS")
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = redis_timeouts(app.config, options)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _install_template_gettext(app)
@@ -169,7 +182,11 @@ def init_app(app: Flask) -> None:
         app,
         force_https=app.config["FORCE_HTTPS"],
         strict_transport_security=app.config["FORCE_HTTPS"],
+        # Talisman writes these into app.config; hand it the forum's own, so the
+        # FLASK_SESSION_COOKIE_* settings are the ones the cookie is sent with.
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=app.config["SESSION_COOKIE_HTTPONLY"],
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
         content_security_policy=CONTENT_SECURITY_POLICY,
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",

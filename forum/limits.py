@@ -35,8 +35,13 @@ def login_name_key() -> str:
 def login_failed() -> None:
     """Count this failed login against its account and remember that its address failed."""
     g.login_failed = True
-    if current_app.config.get("RATELIMIT_ENABLED", True):
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    try:
         limiter.limiter.hit(FAILED_ADDRESS, *_failed_address_key())
+    except Exception as error:  # the storage (Redis) went away since the request's check
+        # An uncounted failure costs less than a 500; the next request falls back to memory.
+        current_app.logger.warning("failed login not counted: %s", error)
 
 
 def _deduct_failed_login(_response) -> bool:

@@ -10,6 +10,9 @@ reader's own state goes (their CSRF token, their name, their votes), and every r
 the holes for its reader. An endpoint takes part by registering a personaliser (`personalised`),
 which says what goes in the holes for a reader, or that the page must be rendered for that
 reader alone (their own posts are on it, say).
+
+A shared cache (Redis) that stops answering costs no request: pages are rendered uncached
+until it answers again (`CacheLink`), and the log says so once each way.
 """
 
 import hashlib
@@ -29,10 +32,17 @@ from markupsafe import Markup, escape
 from sqlalchemy import event, select, text
 from werkzeug.exceptions import HTTPException
 
-from .extensions import ForumSession, cache, db
+from .extensions import ForumSession, cache, db, redis_timeouts
 from .models import Role, Setting, User
 from .services.rules import is_suspended
 from .viewer import viewer
+
+try:
+    from redis.exceptions import RedisError
+
+    CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError,)
+except ImportError:  # without the `redis` extra there is no Redis to lose
+    CACHE_ERRORS = ()
 
 VERSION_KEY = "content_version"
 CACHED_ENDPOINTS = frozenset({"articles.index", "articles.show", "threads.show"})
@@ -44,6 +54,9 @@ BUMP = text(
     "INSERT INTO settings (key, value) VALUES (:key, :start) ON CONFLICT (key) DO UPDATE "
     "SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)"
 )
+
+# Backends kept in the process: nothing there can go away, so /healthz leaves them out.
+IN_PROCESS_BACKENDS = frozenset({"SimpleCache", "NullCache"})
 
 # What fills a page's holes for one reader (hole name -> HTML), or None: render it for them.
 Personaliser = Callable[[User, dict], dict[str, str] | None]
@@ -75,6 +88,67 @@ def _forget(session: ForumSession, *_args) -> None:
     session.info.pop("content_changed", None)
 
 
+class CacheLink:
+    """The cache backend as this process sees it: while it does not answer, calls to it are
+    skipped for `retry_interval` seconds at a time; an outage and its end are logged once."""
+
+    def __init__(self, retry_interval: float) -> None:
+        self.retry_interval = retry_interval
+        self._retry_at: float | None = None  # None: the cache answered last time
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> object | None:
+        """The stored value, or None when there is none or the cache is unreachable."""
+        return self._call(cache.get, key)
+
+    def set(self, key: str, value: object) -> bool:
+        """Store the value; False when the cache is unreachable (the page stays uncached)."""
+        return bool(self._call(cache.set, key, value))
+
+    def check(self) -> bool:
+        """Whether the cache answers now, tried whatever the retry interval says."""
+        try:
+            cache.has(VERSION_KEY)
+        except CACHE_ERRORS as error:
+            self._failed(error)
+            return False
+        self._answered()
+        return True
+
+    def _call(self, method: Callable, *args: object) -> object | None:
+        retry_at = self._retry_at
+        if retry_at is not None and time.monotonic() < retry_at:
+            return None
+        try:
+            result = method(*args)
+        except CACHE_ERRORS as error:
+            self._failed(error)
+            return None
+        if retry_at is not None:
+            self._answered()
+        return result
+
+    def _failed(self, error: Exception) -> None:
+        with self._lock:
+            first = self._retry_at is None
+            self._retry_at = time.monotonic() + self.retry_interval
+        if first:
+            current_app.logger.warning("page cache unreachable, pages served uncached: %s", error)
+
+    def _answered(self) -> None:
+        with self._lock:
+            was_down, self._retry_at = self._retry_at is not None, None
+        if was_down:
+            current_app.logger.warning("page cache reachable again, pages cached again")
+
+
+def cache_status() -> str | None:
+    """Whether a cache outside the process (Redis) answers, "ok" or "down"; None for one inside."""
+    if type(cache.cache).__name__ in IN_PROCESS_BACKENDS:
+        return None
+    return "ok" if _link().check() else "down"
+
+
 class RecentPages:
     """The last pages this process served, kept as objects so a hit costs no unpickling.
 
@@ -94,7 +168,7 @@ class RecentPages:
             if page is not None and expires > time.monotonic():
                 self._pages.move_to_end(key)
                 return page
-        page = cache.get(key)
+        page = _link().get(key)
         if page is not None and self.size:
             timeout = current_app.config["CACHE_DEFAULT_TIMEOUT"]
             with self._lock:
@@ -189,6 +263,10 @@ def record(**facts) -> None:
         g.page_facts.update(facts)
 
 
+def _link() -> CacheLink:
+    return current_app.extensions["cache_link"]
+
+
 def _recent() -> RecentPages:
     return current_app.extensions["recent_pages"]
 
@@ -244,7 +322,7 @@ def _serve_shared() -> Response | None:
         page, state = _render_shared(kind), "miss"
         if page is None:
             return None
-        cache.set(key, page)
+        _link().set(key, page)
     values = personalise(user, page.facts)
     if values is None:
         return None
@@ -290,13 +368,16 @@ def _store(response: Response) -> Response:
         and "Set-Cookie" not in response.headers
         and not session.modified
     ):
-        cache.set(key, response.get_data())
+        _link().set(key, response.get_data())
         response.headers["X-Cache"] = "miss"
     return response
 
 
 def init_app(app: Flask) -> None:
+    if app.config["CACHE_TYPE"].rsplit(".", 1)[-1] == "RedisCache":
+        app.config["CACHE_OPTIONS"] = redis_timeouts(app.config, app.config.get("CACHE_OPTIONS"))
     cache.init_app(app)
+    app.extensions["cache_link"] = CacheLink(app.config["CACHE_RETRY_INTERVAL"])
     app.extensions["recent_pages"] = RecentPages(app.config["PAGE_CACHE_RECENT"])
     # Derived from the secret key: the same on every server sharing a cache, and not
     # something a writer can put in a post to have a reader's CSRF token filled in.
