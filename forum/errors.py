@@ -16,13 +16,14 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .extensions import db, limiter, login_manager
 from .redirects import return_path
@@ -132,6 +133,20 @@ def _handle_csrf_error(_error: CSRFError):
 def _handle_http_error(error: HTTPException):
     status = error.code or 500
     return error_response(status, DESCRIPTIONS.get(status, error.description or ""))
+
+
+def _handle_untrusted_host(_error: SecurityError):
+    """A Host header outside TRUSTED_HOSTS: a plain 400 page. Flask has no URL adapter for an
+    untrusted host, so the site's layout (every link a url_for) cannot be rendered."""
+    title, message = str(TITLES[400]), str(DESCRIPTIONS[400])
+    if wants_json():
+        return jsonify(error=message, status=400), 400
+    page = (
+        f'<!doctype html>\n<html lang="{escape(str(get_locale() or "en"))}">\n'
+        f'<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
+        f"<h1>{escape(title)}</h1>\n<p>{escape(message)}</p>\n</html>\n"
+    )
+    return page, 400
 
 
 def _handle_server_error(_error: InternalServerError):
@@ -267,4 +282,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ForumError, _handle_forum_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(InternalServerError, _handle_server_error)
+    app.register_error_handler(SecurityError, _handle_untrusted_host)
     app.register_error_handler(HTTPException, _handle_http_error)

@@ -4,12 +4,13 @@ import logging
 import smtplib
 import sys
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 
 from .extensions import mail
+from .links import external_url
 from .models import User
 from .services import accounts
 
@@ -53,12 +54,6 @@ def send_registration_attempt(user: User) -> bool:
     """Tell the owner of an address that someone registered with it, and how to get in."""
     login, reset = external_url("auth.login"), external_url("auth.reset_request")
     return send(user, "registration_attempt", login_link=login, reset_link=reset)
-
-
-def external_url(endpoint: str, **values) -> str:
-    """A full address for an e-mail: from PUBLIC_URL if set, never from a forged Host header."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url
-    return base.rstrip("/") + url_for(endpoint, **values)
 
 
 def send(user: User, template: str, *, to: str | None = None, **context) -> bool:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from babel import Locale
 from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from markupsafe import Markup
@@ -59,9 +60,19 @@ def _card_hole(post_id: int) -> str:
     return f"p{post_id}"
 
 
+def language_names(codes: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """Each UI language with its name in itself ("Dansk"), for the language switch."""
+    names = []
+    for code in codes:
+        name = Locale.parse(code).get_display_name(code) or code
+        names.append((code, name[:1].upper() + name[1:]))
+    return names
+
+
 def _template_globals() -> dict:
     return {
         "viewer": viewer(),
+        "languages": current_app.extensions["forum_languages"],
         "now": utcnow(),
         "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
         "site_name": current_app.config["SITE_NAME"],
@@ -69,6 +80,7 @@ def _template_globals() -> dict:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["forum_languages"] = language_names(app.config["LANGUAGES"])
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["ago"] = _ago

@@ -21,6 +21,7 @@ from .. import limits, pagecache
 from ..errors import InvalidInput
 from ..extensions import db
 from ..forms import attach_error, status_for
+from ..links import external_url
 from ..loaders import load_article
 from ..models import Article, ArticleStatus, Post, Thread, ThreadOrigin, User
 from ..pagination import paginate
@@ -94,17 +95,17 @@ def feed(slug: str):
     if not article.is_published:
         abort(404)
     latest = summaries.latest_posts(article, current_app.config["FEED_LENGTH"])
-    page = url_for("articles.show", slug=article.slug, _external=True)
+    page = external_url("articles.show", slug=article.slug)
     atom = FeedGenerator()
     atom.id(page)
     atom.title(_("Debate: %(title)s", title=article.title))
     atom.link(href=page, rel="alternate")
-    atom.link(href=url_for("articles.feed", slug=article.slug, _external=True), rel="self")
+    atom.link(href=external_url("articles.feed", slug=article.slug), rel="self")
     atom.language(article.language)
     atom.updated(latest[0].created_at if latest else article.published_at)
     for post in latest:
         entry = atom.add_entry(order="append")
-        link = url_for("threads.permalink", post_id=post.id, _external=True)
+        link = external_url("threads.permalink", post_id=post.id)
         entry.id(link)
         entry.link(href=link)
         entry.title(_entry_title(post))
