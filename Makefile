@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app forum
 
-.PHONY: run test lint browser multi translations messages clean bench
+.PHONY: run test lint browser multi translations messages clean bench lock
 
 run: $(VENV)/.installed .env
 	mkdir -p instance
@@ -15,7 +15,7 @@ run: $(VENV)/.installed .env
 
 test: $(VENV)/.installed-dev browser
 	$(BIN)/ruff check .
-	$(BIN)/bandit -q -c pyproject.toml -r forum config.py
+	$(BIN)/bandit -q -c pyproject.toml -r forum config.py gunicorn.conf.py
 	$(BIN)/pytest
 
 # Two gunicorn servers on one PostgreSQL and Redis (TEST_DATABASE_URL, TEST_REDIS_URL).
@@ -45,13 +45,26 @@ lint: $(VENV)/.installed-dev
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -e .
+# Exactly the versions in the lock files (what CI tested), then the forum itself on top.
+$(VENV)/.installed: requirements/base.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -e '.[dev,postgres,redis]'
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(VENV)/.installed $@
+
+# Recompile the lock files from pyproject.toml, keeping every pin the ranges still allow;
+# LOCK_ARGS=--upgrade moves all to the newest allowed, LOCK_ARGS='--upgrade-package redis' one.
+# The production lock holds the extras a site runs; the development one agrees with it.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(VENV)/.installed-dev
+	$(PIP_COMPILE) $(LOCK_ARGS) --extra postgres --extra redis --extra sentry \
+		-o requirements/base.txt pyproject.toml
+	$(PIP_COMPILE) $(LOCK_ARGS) --extra dev --extra postgres --extra redis --extra sentry \
+		--constraint requirements/base.txt -o requirements/dev.txt pyproject.toml
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root).
 browser:

@@ -42,7 +42,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     if hops := app.config["PROXY_FIX_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import cli, errors, extensions, health, httpheaders, pagecache, requestlog, templating
+    from . import (
+        cli,
+        errors,
+        extensions,
+        health,
+        httpheaders,
+        observability,
+        pagecache,
+        requestlog,
+        templating,
+    )
     from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .articles import bp as articles_bp
@@ -58,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     requestlog.init_app(app)
+    observability.init_app(app)
     httpheaders.init_app(app)
     pagecache.init_app(app)
     cli.init_app(app)

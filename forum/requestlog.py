@@ -8,7 +8,7 @@ import time
 import uuid
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask.logging import default_handler
 from flask.wrappers import Response
 
@@ -46,6 +46,11 @@ class SafeRecords(logging.Filter):
             message = record.getMessage()
         except (TypeError, ValueError):
             return True  # a broken format: left to the handler, which reports it
+        if has_request_context() and request.path in message:
+            # Flask's "Exception on <path>" and the like: no signed link's token in the log.
+            message = message.replace(request.path, redacted_path(request.path))
+        # Kept for the JSON format, whose encoder escapes them itself (forum/observability.py).
+        record.unescaped_message, record.unescaped_stack = message, record.stack_info
         record.msg, record.args = escape(message), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
@@ -58,6 +63,10 @@ class SafeRecords(logging.Filter):
 
 
 SAFE_RECORDS = SafeRecords()
+# The request log's own handler, on stderr outside tests (its format: forum/observability.py).
+handler = logging.StreamHandler(sys.stderr)
+handler.setFormatter(logging.Formatter(FORMAT))
+handler.addFilter(SAFE_RECORDS)
 
 
 def _indented(text: str) -> str:
@@ -101,7 +110,7 @@ def redacted_path(path: str) -> str:
     return path
 
 
-def _logged_target() -> str:
+def logged_target() -> str:
     """The path and query as logged: secrets redacted, spaces encoded as in a URL."""
     target = redacted_path(request.path).replace(" ", "%20")
     if request.query_string:
@@ -113,7 +122,7 @@ def _logged_target() -> str:
     return target
 
 
-def _actor() -> str:
+def actor() -> str:
     """The id of the user this request acted for (as Flask-Login loaded it), or '-'."""
     user = g.get("_login_user")
     return str(user.id) if getattr(user, "is_authenticated", False) else "-"
@@ -133,12 +142,14 @@ def _finish(response: Response) -> Response:
         logger.info(
             "%s %s %s %.1fms id=%s user=%s addr=%s",
             request.method,
-            _logged_target(),
+            logged_target(),
             response.status_code,
             elapsed,
             g.get("request_id", "-"),
-            _actor(),
+            actor(),
             (request.remote_addr or "-").replace(" ", "%20"),
+            # Fields of their own in the JSON format.
+            extra={"status": response.status_code, "duration_ms": round(elapsed, 1)},
         )
     response.headers.setdefault("X-Request-ID", g.get("request_id", ""))
     return response
@@ -156,9 +167,6 @@ def _make_records_safe(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     if not app.testing and not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(FORMAT))
-        handler.addFilter(SAFE_RECORDS)
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
