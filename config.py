@@ -30,6 +30,9 @@ class Config:
     FORCE_HTTPS = False
 
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Flask's: the host names the site answers to, e.g. ["debat.example.dk"] (".example.dk"
+    # takes its subdomains too); any other Host header gets a plain 400. None: any host.
+    TRUSTED_HOSTS = None
     # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none).
     PROXY_FIX_HOPS = 0
 
@@ -50,6 +53,9 @@ class Config:
 
     # Rate limits: memory:// is per process; several servers must share redis://.
     RATELIMIT_STORAGE_URI = "memory://"
+    # While that storage (Redis) does not answer, count in this process's memory instead
+    # (Flask-Limiter logs the switch each way); False: every limited request fails.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "forum"
     RATELIMIT_POSTING = "10/minute;60/hour"
@@ -94,8 +100,9 @@ class Config:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Forum <noreply@localhost>"
-    # The site's address for links in e-mails, e.g. "https://debat.example.dk". Empty: the
-    # address of the request, which a forged Host header could change; set it in production.
+    # The site's address for links read elsewhere (e-mails, Atom feeds), with the path if the
+    # forum is served under one, e.g. "https://debat.example.dk". Empty: the address of the
+    # request, which a forged Host header could change; set it in production.
     PUBLIC_URL = ""
 
     # Whole pages until the next write: for visitors, and with holes for each reader's own
@@ -109,6 +116,12 @@ class Config:
     CACHE_THRESHOLD = 100
     # How many of the pages it served last each process keeps unpickled, in front of the cache.
     PAGE_CACHE_RECENT = 16
+    # Seconds. While the cache (Redis) does not answer, pages are rendered uncached and it is
+    # tried again this often.
+    CACHE_RETRY_INTERVAL = 5
+    # Seconds a Redis connection (page cache, rate limits) waits to connect or for an answer
+    # before the request goes on without it.
+    REDIS_SOCKET_TIMEOUT = 0.5
 
     POSTS_PER_PAGE = 50
     ARTICLES_PER_PAGE = 20
@@ -116,3 +129,13 @@ class Config:
     FEED_LENGTH = 50
 
     SITE_NAME = "Forum"
+
+    # "text": one line a record; "json": one JSON object a line, with the request id, user id
+    # and path on every record made during a request (forum/observability.py).
+    LOG_FORMAT = "text"
+    # Error reports to Sentry: empty, off (the SDK is not even imported). No personal data is
+    # sent (no cookies, user, addresses, request bodies or local variables).
+    SENTRY_DSN = ""
+    SENTRY_ENVIRONMENT = "production"
+    # Empty: what the SDK finds (SENTRY_RELEASE in the environment, or the git commit).
+    SENTRY_RELEASE = ""

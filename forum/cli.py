@@ -1,6 +1,8 @@
 """Command-line tasks: thin wrappers over the services."""
 
+import os
 import secrets
+import sqlite3
 
 import click
 from flask import Flask
@@ -85,7 +87,38 @@ def import_command(path: str) -> None:
     click.echo(f"Imported {sum(counts.values())} rows from {path}.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path: str) -> None:
+    """Copy the SQLite database to PATH while the site runs (PostgreSQL: use pg_dump -Fc)."""
+    if db.engine.dialect.name != "sqlite":
+        raise click.ClickException(
+            "The database is not SQLite: back it up with pg_dump -Fc"
+            " (README, Operations: scripts/backup-postgres.sh)."
+        )
+    if os.path.exists(path):
+        raise click.ClickException(f"{path} exists; a backup never overwrites a file.")
+    partial = f"{path}.partial"
+    source = db.engine.raw_connection()
+    try:
+        # SQLite's online backup: a consistent copy, even of a WAL database others write to.
+        target = sqlite3.connect(partial)
+        try:
+            source.driver_connection.backup(target)
+        finally:
+            target.close()
+        os.replace(partial, path)
+    except sqlite3.Error as error:
+        raise click.ClickException(f"Backup failed: {error}") from None
+    finally:
+        source.close()
+        if os.path.exists(partial):
+            os.remove(partial)
+    click.echo(f"Backed up the database to {path}.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(backup_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
     app.cli.add_command(recount_command)

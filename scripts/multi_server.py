@@ -104,7 +104,9 @@ from forum.models import Role
 from forum.services import accounts, articles, posts
 app = create_app()
 with app.app_context():
-    author = accounts.register("columnist", "columnist@example.org", {password!r}, role=Role.AUTHOR)
+    author = accounts.register(
+        "columnist", "columnist@example.org", {password!r}, role=Role.AUTHOR
+    )
     for n in range({voters}):
         accounts.register(f"voter{{n}}", f"voter{{n}}@example.org", {password!r})
     draft = articles.ArticleDraft("Multi", "", "Body", "Does it scale?", "en", "")
