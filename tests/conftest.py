@@ -2,9 +2,11 @@
 
 import itertools
 import os
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from argon2 import PasswordHasher
@@ -279,6 +281,30 @@ def as_reader(client, reader, log_in) -> FlaskClient:
 def as_author(client, author, log_in) -> FlaskClient:
     log_in(author)
     return client
+
+
+@contextmanager
+def writes_locked(app: Flask) -> Iterator[None]:
+    """Another connection holds the write lock: SQLite's, or an EXCLUSIVE lock on the posts."""
+    if db.engine.dialect.name == "sqlite":
+        holder = sqlite3.connect(db.engine.url.database, isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            yield
+            holder.execute("ROLLBACK")
+        finally:
+            holder.close()
+        return
+    engine = create_engine(
+        app.config["SQLALCHEMY_DATABASE_URI"], **app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("LOCK TABLE posts IN EXCLUSIVE MODE"))
+            yield
+            connection.rollback()
+    finally:
+        engine.dispose()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -3,10 +3,8 @@
 import html
 import logging
 import re
-import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -18,7 +16,7 @@ from forum import create_app
 from forum.extensions import db, mail
 from forum.models import Post, Stance, Thread, User, Vote
 from forum.services import accounts, posts, votes
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, writes_locked
 
 CONTRIBUTION = {
     "stance": "disagree",
@@ -187,30 +185,6 @@ def wait_briefly_for_locks() -> None:
     db.session.commit()
     db.engine.dispose()
     event.listen(db.engine, "connect", shorten)
-
-
-@contextmanager
-def writes_locked(app: Flask) -> Iterator[None]:
-    """Another connection holds the write lock: SQLite's, or an EXCLUSIVE lock on the posts."""
-    if on_sqlite():
-        holder = sqlite3.connect(db.engine.url.database, isolation_level=None)
-        try:
-            holder.execute("BEGIN IMMEDIATE")
-            yield
-            holder.execute("ROLLBACK")
-        finally:
-            holder.close()
-        return
-    engine = create_engine(
-        app.config["SQLALCHEMY_DATABASE_URI"], **app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-    )
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("LOCK TABLE posts IN EXCLUSIVE MODE"))
-            yield
-            connection.rollback()
-    finally:
-        engine.dispose()
 
 
 def test_a_contribution_while_the_database_is_locked_is_a_503_that_keeps_the_text(

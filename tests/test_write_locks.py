@@ -14,15 +14,14 @@ timeout) shows the write did wait for the lock rather than give up at once.
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import AuditEntry, Flag, Post, Role, Vote
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, writes_locked
 
 BUSY_TIMEOUT_MS = 1000
 SLACK = 0.5
@@ -35,19 +34,6 @@ def app_config(app_config: dict) -> dict:
     if "sqlite" not in app_config["SQLALCHEMY_DATABASE_URI"]:
         pytest.skip("SQLite's write lock and busy timeout: PostgreSQL locks rows, not the file")
     return {**app_config, "SQLITE_BUSY_TIMEOUT": BUSY_TIMEOUT_MS}
-
-
-@contextmanager
-def write_lock_held() -> Iterator[None]:
-    """Another connection holds SQLite's write lock (readers still read: WAL)."""
-    db.session.commit()
-    holder = sqlite3.connect(db.engine.url.database, isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
-        yield
-        holder.execute("ROLLBACK")
-    finally:
-        holder.close()
 
 
 def one_wait() -> float:
@@ -66,7 +52,8 @@ def one_wait() -> float:
 
 def timed_post(client, path: str, data: dict, **kwargs):
     """The answer, how long it took, and how long one bare wait for the same lock took."""
-    with write_lock_held():
+    db.session.commit()
+    with writes_locked(current_app):
         reference = one_wait()
         started = time.monotonic()
         response = client.post(path, data=data, **kwargs)
