@@ -84,7 +84,10 @@ _TABLE = str.maketrans(LOOK_ALIKES)
 
 
 def fold(name: str) -> str:
-    """The form a name is compared in: case, width, accents, separators and look-alikes gone."""
+    """The form a name is compared in: case, width, accents, separators and look-alikes gone.
+
+    Usernames are stored folded (users.username_fold): a change here needs a migration that
+    folds them again."""
     text = unicodedata.normalize("NFKC", name).casefold()
     text = "".join(
         char
@@ -98,13 +101,6 @@ def fold(name: str) -> str:
     for pair, letter in LOOK_ALIKE_PAIRS:
         text = text.replace(pair, letter)
     return text
-
-
-def ascii_steps() -> list[tuple[str, str]]:
-    """fold() for ASCII names as replacements in order (for the same fold written in SQL)."""
-    steps = [(char, "") for char in SEPARATORS if char.isascii()]
-    steps += [(char, letter) for char, letter in LOOK_ALIKES.items() if char.isascii()]
-    return steps + list(LOOK_ALIKE_PAIRS)
 
 
 def reserved_folds(extra: Iterable[str] = ()) -> frozenset[str]:

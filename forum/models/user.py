@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from ..names import fold
 from .base import Base, str_enum, utcnow
 
 
@@ -24,6 +25,8 @@ class User(UserMixin, Base):
     username: Mapped[str] = mapped_column(String(30))
     # The lower-cased username: names are unique without regard to case.
     username_key: Mapped[str] = mapped_column(String(30), unique=True)
+    # How the name reads (forum/names.py): a new name may not read as a taken one.
+    username_fold: Mapped[str] = mapped_column(String(30), index=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.READER)
@@ -43,6 +46,7 @@ class User(UserMixin, Base):
     @validates("username")
     def _keep_key(self, _key: str, username: str) -> str:
         self.username_key = username.lower()
+        self.username_fold = fold(username)
         return username
 
     @validates("email")

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from zxcvbn import zxcvbn
 
@@ -95,20 +95,12 @@ def find_user_by_name(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username_key == username.lower()))
 
 
-def _folded_username() -> ColumnElement[str]:
-    """names.fold() of the stored username, in SQL (usernames are ASCII)."""
-    folded: ColumnElement[str] = User.username_key
-    for old, new in names.ascii_steps():
-        folded = func.replace(folded, old, new)
-    return folded
-
-
 def find_user_like(name: str) -> User | None:
     """The user whose username reads like this name (case, separators and look-alikes aside)."""
     folded = names.fold(name)
     if not folded:
         return None
-    return db.session.scalar(select(User).where(_folded_username() == folded).limit(1))
+    return db.session.scalar(select(User).where(User.username_fold == folded).limit(1))
 
 
 def is_reserved_name(name: str) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy import Table, func, insert, select
 from .. import ranking
 from ..extensions import db
 from ..models import Article, Post, Tag, Thread, User, Vote, article_tags, utcnow
+from ..names import fold
 from ..passwords import hash_password
 from .articles import make_slug
 from .generated_text import (
@@ -200,6 +201,7 @@ class _Generator:
                     "id": user_id,
                     "username": name,
                     "username_key": name,
+                    "username_fold": fold(name),
                     "email": f"{name}@example.org",
                     "password_hash": password_hash,
                     "role": "author" if user_id in self.authors else "reader",
