@@ -70,3 +70,28 @@ def test_downgrade_to_base_and_upgrade_again(bare_app):
     assert tables() == {"alembic_version"}
     upgrade()
     assert schema_differences() == []
+
+
+def test_upgrading_a_forum_with_content_keeps_it_and_folds_the_names(bare_app):
+    # The revision before this round's: rows that point at users, as on a live site.
+    upgrade(revision="52b24ab009dc")
+    statements = [
+        "INSERT INTO users (id, username, username_key, email, password_hash, role,"
+        " display_name, bio, links, created_at, banned, sanction_reason, session_token)"
+        " VALUES (1, 'Mod_Jonas', 'mod_jonas', 'j@example.org', 'x', 'reader', '', '', '',"
+        " '2026-01-01 00:00:00', false, '', '')",
+        "INSERT INTO audit_log (id, actor_id, action, reason, created_at)"
+        " VALUES (1, 1, 'ban', '', '2026-01-01 00:00:00')",
+    ]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+
+    upgrade()
+
+    with db.engine.connect() as connection:
+        # Rebuilding the users table must neither fail nor cut the rows that point at it.
+        assert connection.execute(text("SELECT actor_id FROM audit_log")).all() == [(1,)]
+        folded = connection.execute(text("SELECT username_fold FROM users")).all()
+    assert folded == [("modjonas",)]
+    assert schema_differences() == []
