@@ -9,6 +9,8 @@ from argon2 import PasswordHasher
 
 import config
 from forum import create_app, passwords
+from forum.extensions import db
+from forum.services import accounts
 from tests.conftest import PASSWORD, PASSWORD_HASH
 
 
@@ -87,3 +89,20 @@ def test_the_default_cost_is_argon2id_at_owasps_minimum_or_above():
         parallelism=cost.ARGON2_PARALLELISM,
     )
     assert hasher.hash(PASSWORD).startswith("$argon2id$")
+
+
+def test_a_login_holds_no_database_connection_while_it_hashes(client, reader, monkeypatch):
+    held = []
+    real_verify = accounts.verify_password
+
+    def verify(password_hash: str, password: str) -> bool:
+        # A login waiting here for a hashing slot must not keep a pooled connection from pages.
+        held.append(db.session().in_transaction())
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(accounts, "verify_password", verify)
+
+    response = client.post("/auth/login", data={"username": reader.username, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert held == [False]

@@ -241,13 +241,17 @@ def find_login_user(login: str) -> User | None:
 def authenticate(login: str, password: str) -> User | None:
     """The user with this username or e-mail address and password, or None."""
     user = find_login_user(login)
-    if user is None or user.is_deleted:
+    stored = None if user is None or user.is_deleted else user.password_hash
+    # A hash may wait for a free slot (passwords.py): give the database connection back to
+    # the pool first, so waiting logins hold none.
+    db.session.rollback()
+    if stored is None:
         # Spend the time a real check takes, so the answer's speed reveals no usernames.
         hash_password(password)
         return None
-    if not verify_password(user.password_hash, password):
+    if not verify_password(stored, password):
         return None
-    if needs_rehash(user.password_hash):
+    if needs_rehash(stored):
         user.password_hash = hash_password(password)
         db.session.commit()
     return user
