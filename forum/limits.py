@@ -7,11 +7,10 @@ from flask_limiter.util import get_remote_address
 from limits import RateLimitItemPerDay, parse_many
 
 from .extensions import limiter
-from .models import utcnow
 from .services.accounts import find_login_user
+from .services.rules import is_new_account
 from .viewer import viewer
 
-NEW_ACCOUNT_AGE = timedelta(days=1)
 # The longest an account's failed logins make anyone wait: longer, and guessing its password
 # from many addresses would lock its owner out.
 LOGIN_ACCOUNT_MAX_WAIT = timedelta(minutes=15)
@@ -75,7 +74,7 @@ def _limit(setting: str):
     def value() -> str:
         config = current_app.config
         user = viewer()
-        if user is not None and utcnow() - user.created_at < NEW_ACCOUNT_AGE:
+        if user is not None and is_new_account(user):
             return config.get(f"{setting}_NEW_ACCOUNT", config[setting])
         return config[setting]
 

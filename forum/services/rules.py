@@ -1,5 +1,7 @@
 """Checks shared by every write: is the discussion open, and may this user write at all."""
 
+from datetime import timedelta
+
 from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -15,6 +17,14 @@ class Suspended(NotAllowed):
 
 class Banned(NotAllowed):
     default_message = _l("Your account is banned.")
+
+
+# Accounts younger than this get the stricter limits and may put few links in a post.
+NEW_ACCOUNT_AGE = timedelta(days=1)
+
+
+def is_new_account(user: User) -> bool:
+    return utcnow() - user.created_at < NEW_ACCOUNT_AGE
 
 
 def is_suspended(user: User) -> bool:

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from ..errors import InvalidInput
 from ..extensions import db
-from ..limits import NEW_ACCOUNT_AGE
-from ..models import Article, Post, PostStatus, User, utcnow
+from ..models import Article, Post, PostStatus, User
 from ..permissions import can_moderate
 from ..rendering import render_markdown
+from .rules import is_new_account
 from .settings import load_settings
 
 
@@ -46,7 +46,7 @@ def screen(user: User, article: Article, text: str, *, is_new: bool = True) -> P
 
 def check_links(user: User, text: str) -> None:
     """Refuse a post from an account younger than a day with more links than it may hold."""
-    if utcnow() - user.created_at >= NEW_ACCOUNT_AGE:
+    if not is_new_account(user):
         return
     allowed = current_app.config["NEW_ACCOUNT_MAX_LINKS"]
     # Counted as rendered, so bare addresses that become links count too.
