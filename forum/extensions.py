@@ -2,7 +2,16 @@
 
 import sqlite3
 
-from flask import Config, Flask, after_this_request, current_app, g, has_request_context, request
+from flask import (
+    Config,
+    Flask,
+    after_this_request,
+    current_app,
+    g,
+    has_request_context,
+    request,
+    session,
+)
 from flask_babel import Babel, get_translations
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -75,6 +84,19 @@ def load_user(user_id: str) -> User | None:
             return response
 
     return user
+
+
+def _forget_dead_login(response):
+    """A login ended elsewhere (logout, "sign out everywhere else", a new password): its id
+    leaves the session and its remember cookie is cleared, so the browser is a visitor again."""
+    user = g.get("_login_user")  # unset where the request never asked who is logged in
+    if user is None or user.is_authenticated:
+        return response
+    if "_user_id" in session or current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies:
+        for key in ("_user_id", "_fresh", "_id"):
+            session.pop(key, None)
+        session["_remember"] = "clear"  # Flask-Login's own hook, run after this one, clears it
+    return response
 
 
 def select_locale() -> str | None:
@@ -175,6 +197,8 @@ def init_app(app: Flask) -> None:
     _install_template_gettext(app)
     _login_cookie_settings(app.config)
     login_manager.init_app(app)
+    # After Flask-Login's own hooks, so that it runs before them (Flask runs them backwards).
+    app.after_request(_forget_dead_login)
     # Without a mail server e-mails go to the log (forum.mail) instead.
     app.config.setdefault("MAIL_SUPPRESS_SEND", app.testing or not app.config.get("MAIL_SERVER"))
     mail.init_app(app)

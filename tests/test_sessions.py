@@ -86,6 +86,21 @@ def test_logout_leaves_the_other_devices_logged_in(app, reader):
     assert len(rows(reader)) == 1
 
 
+def test_a_browser_whose_session_ended_elsewhere_is_told_to_forget_it(app, reader):
+    laptop, phone = log_in_on(app, reader), log_in_on(app, reader, agent=ANDROID_CHROME)
+    assert phone.post("/account/sessions/end-others").status_code == 302
+
+    response = laptop.get("/")
+
+    # The dead login's cookies go, so the browser reads visitors' pages again.
+    assert response.status_code == 200
+    assert laptop.get_cookie("remember_token") is None
+    with laptop.session_transaction() as session:
+        assert "_user_id" not in session
+    assert "private" not in laptop.get("/").headers.get("Cache-Control", "")
+    assert logged_in(phone)
+
+
 def test_the_session_key_is_stored_only_as_a_hash(app, reader):
     device = log_in_on(app, reader)
     with device.session_transaction() as session:
