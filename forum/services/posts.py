@@ -92,7 +92,7 @@ def add_contribution(thread: Thread, user: User, contribution: Contribution) -> 
     check_thread_open(thread)
     fields = _clean_contribution(contribution)
     _hold_for_new_post(thread, user, fields)
-    status = screen(user, thread.article, _screened_text(fields))
+    status = screen(user, thread.article, _screened_text(fields), fields["body_html"])
     post = Post(thread=thread, author=user, status=status, **fields)
     db.session.add(post)
     db.session.flush()
@@ -119,7 +119,7 @@ def add_reply(parent: Post, user: User, body: str) -> Post:
     thread = parent.thread
     fields = _clean_body(body)
     _hold_for_new_post(thread, user, fields, parent)
-    status = screen(user, thread.article, fields["body"])
+    status = screen(user, thread.article, fields["body"], fields["body_html"])
     reply = Post(thread=thread, author=user, parent=parent, status=status, **fields)
     db.session.add(reply)
     db.session.flush()
@@ -142,7 +142,9 @@ def edit_post(post: Post, user: User, change: Contribution) -> Post:
     fields = _clean_body(change.body) if post.is_reply else _clean_contribution(change)
     hold_thread(post.thread)
     _refuse_on(check_thread_open, post.thread)
-    held = screen(user, post.thread.article, _screened_text(fields), is_new=False)
+    held = screen(
+        user, post.thread.article, _screened_text(fields), fields["body_html"], is_new=False
+    )
     post.revisions.append(
         PostRevision(
             body=post.body,

@@ -11,7 +11,6 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Article, Post, PostStatus, User
 from ..permissions import can_moderate
-from ..rendering import render_markdown
 from .rules import is_new_account
 from .settings import load_settings
 
@@ -24,8 +23,11 @@ def first_match(words: list[str], text: str) -> str | None:
     return None
 
 
-def screen(user: User, article: Article, text: str, *, is_new: bool = True) -> PostStatus:
-    """Refuse blocked words; say whether the post waits for a moderator or is shown at once."""
+def screen(
+    user: User, article: Article, text: str, html: str, *, is_new: bool = True
+) -> PostStatus:
+    """Refuse blocked words (in the text) and a new account's links beyond its few (in the
+    rendered HTML); say whether the post waits for a moderator or is shown at once."""
     settings = load_settings()
     if word := first_match(settings.blocked, text):
         raise InvalidInput(
@@ -34,7 +36,7 @@ def screen(user: User, article: Article, text: str, *, is_new: bool = True) -> P
         )
     if can_moderate(user) or user.id == article.author_id:
         return PostStatus.PUBLISHED
-    check_links(user, text)
+    check_links(user, html)
     if article.hold_posts and is_new:
         return PostStatus.HELD
     if is_new and settings.hold_first and _published_posts(user) < settings.hold_first:
@@ -44,13 +46,13 @@ def screen(user: User, article: Article, text: str, *, is_new: bool = True) -> P
     return PostStatus.PUBLISHED
 
 
-def check_links(user: User, text: str) -> None:
+def check_links(user: User, html: str) -> None:
     """Refuse a post from an account younger than a day with more links than it may hold."""
     if not is_new_account(user):
         return
     allowed = current_app.config["NEW_ACCOUNT_MAX_LINKS"]
     # Counted as rendered, so bare addresses that become links count too.
-    if str(render_markdown(text)).count("<a ") <= allowed:
+    if str(html).count("<a ") <= allowed:
         return
     if allowed == 0:
         message = gettext("New accounts may put no links in a post. Please remove them.")
