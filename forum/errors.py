@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale, ngettext
@@ -25,7 +24,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from .extensions import db, limiter, login_manager
+from .extensions import db, holds_login_cookies, limiter, login_manager
 from .redirects import return_path
 
 
@@ -251,17 +250,11 @@ def _handle_rate_limit(error: RateLimitExceeded):
     return _kept_text_page(429, message, reset)
 
 
-def _had_login() -> bool:
-    """Whether the browser still holds the cookies of a login that has since ended."""
-    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    return "_user_id" in session or remember_cookie in request.cookies
-
-
 def _unauthorized():
     """Visitors who need to log in: a JSON 401 for scripts, the login page for people."""
     if wants_json():
         return error_response(401, _l("Log in to do that."))
-    if request.method == "POST" and _had_login() and _typed_text():
+    if request.method == "POST" and holds_login_cookies() and _typed_text():
         # The login ended (on another device, say) while the user was writing.
         message = _l(
             "You are no longer logged in, so nothing was saved. Log in again in another tab, "

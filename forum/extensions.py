@@ -86,13 +86,20 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def holds_login_cookies() -> bool:
+    """Whether the request carries a login's cookies (its id in the session, or a remember
+    cookie), whether or not that login is still alive."""
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return "_user_id" in session or remember_cookie in request.cookies
+
+
 def _forget_dead_login(response):
     """A login ended elsewhere (logout, "sign out everywhere else", a new password): its id
     leaves the session and its remember cookie is cleared, so the browser is a visitor again."""
     user = g.get("_login_user")  # unset where the request never asked who is logged in
     if user is None or user.is_authenticated:
         return response
-    if "_user_id" in session or current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies:
+    if holds_login_cookies():
         for key in ("_user_id", "_fresh", "_id"):
             session.pop(key, None)
         session["_remember"] = "clear"  # Flask-Login's own hook, run after this one, clears it

@@ -7,9 +7,10 @@ and author's desk pages) and pages whose address holds a signed token are `priva
 and, for the token, sent with no Referer. Visitors' public pages keep their own headers.
 """
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, g, request, session
 from flask.wrappers import Response
 
+from .extensions import holds_login_cookies
 from .requestlog import redacted_path
 
 PERSONAL_BLUEPRINTS = frozenset({"account", "admin", "desk", "moderation"})
@@ -19,12 +20,7 @@ NEVER_STORED = "private, no-store"
 def _logged_in() -> bool:
     """Whether the request comes with a login (a session or a remember cookie), valid or not."""
     user = g.get("_login_user")
-    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    return (
-        "_user_id" in session
-        or remember in request.cookies
-        or bool(getattr(user, "is_authenticated", False))
-    )
+    return holds_login_cookies() or bool(getattr(user, "is_authenticated", False))
 
 
 def _sets_state(response: Response) -> bool:
