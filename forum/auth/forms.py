@@ -3,7 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
-from ..services.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN
+from ..services.accounts import USERNAME_PATTERN
+from ..services.password_rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
 def new_password_field(label: str | None = None) -> PasswordField:
