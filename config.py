@@ -105,9 +105,10 @@ class Config:
     # request, which a forged Host header could change; set it in production.
     PUBLIC_URL = ""
 
-    # Whole pages until the next write: for visitors, and with holes for each reader's own
-    # state for logged-in readers (forum/pagecache.py). SimpleCache is per process; several
-    # servers share RedisCache (CACHE_REDIS_URL). NullCache: off.
+    # Whole pages until what they show changes: for visitors, and with holes for each reader's
+    # own state for logged-in readers (forum/pagecache/). SimpleCache is per process (the
+    # versions that say which pages changed are shared by a server's processes, in a file);
+    # several servers share RedisCache (CACHE_REDIS_URL). NullCache: off.
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "forum:"
@@ -116,6 +117,11 @@ class Config:
     CACHE_THRESHOLD = 100
     # How many of the pages it served last each process keeps unpickled, in front of the cache.
     PAGE_CACHE_RECENT = 16
+    # Seconds a proxy or CDN in front may serve a visitor's page without asking again
+    # (Cache-Control s-maxage); 0: it asks every time (with If-None-Match: a 304 when unchanged).
+    PAGE_CACHE_S_MAXAGE = 0
+    # Seconds past s-maxage it may still serve the page while it fetches a new one.
+    PAGE_CACHE_STALE_WHILE_REVALIDATE = 0
     # Seconds. While the cache (Redis) does not answer, pages are rendered uncached and it is
     # tried again this often.
     CACHE_RETRY_INTERVAL = 5

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
 
 from forum import create_app
 from forum.errors import DiscussionClosed, ThreadLocked
@@ -320,3 +320,65 @@ def test_no_vote_lands_after_the_thread_is_locked(shared_app, monkeypatch):
         late = [vote.id for vote in cast if vote.created_at >= acted.created_at]
         assert late == [], f"{len(late)} of {len(cast)} votes landed after the lock"
         assert db.session.get(Post, post_id).up == len(cast)
+
+
+def test_writes_under_different_articles_do_not_wait_on_each_other(shared_app):
+    """No row is written by every write (as the one page-cache version once was): a vote held
+    open under one article does not keep a vote or a contribution under another waiting."""
+    if shared_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite lets one transaction write at a time, whatever it writes")
+    post_a, (voter, other_voter) = setup_post(shared_app, 2)
+    with shared_app.app_context():
+        author = db.session.get(Post, post_a).author
+        article = Article(
+            slug="b",
+            title="B",
+            author=author,
+            status=ArticleStatus.PUBLISHED,
+            published_at=utcnow(),
+            body_html=render_markdown(""),
+        )
+        thread = Thread(article=article, title="Elsewhere")
+        db.session.add_all([article, thread])
+        db.session.flush()
+        post = Post(
+            thread=thread, author=author, stance=Stance.AGREE, body="y", body_html=render_markdown("y")
+        )
+        db.session.add(post)
+        db.session.commit()
+        post_b, thread_b = post.id, thread.id
+    holding, release = threading.Event(), threading.Event()
+
+    def vote_held_open() -> None:
+        me = threading.current_thread()
+
+        def hold(_connection) -> None:  # all written, the COMMIT not yet sent
+            if threading.current_thread() is me:
+                holding.set()
+                release.wait(30)
+
+        with shared_app.app_context():
+            event.listen(db.engine, "commit", hold)
+            try:
+                votes.cast_vote(db.session.get(Post, post_a), db.session.get(User, voter), 1)
+            finally:
+                event.remove(db.engine, "commit", hold)
+
+    first = threading.Thread(target=vote_held_open)
+    first.start()
+    try:
+        assert holding.wait(30)
+        with shared_app.app_context():
+            db.session.execute(text("SET LOCAL lock_timeout = '2s'"))
+            votes.cast_vote(db.session.get(Post, post_b), db.session.get(User, other_voter), 1)
+            db.session.execute(text("SET LOCAL lock_timeout = '2s'"))
+            posts.add_contribution(
+                db.session.get(Thread, thread_b),
+                db.session.get(User, voter),
+                posts.Contribution("agree", "Not waiting for the other article"),
+            )
+    finally:
+        release.set()
+        first.join(30)
+    with shared_app.app_context():
+        assert db.session.get(Post, post_a).up == 1 and db.session.get(Post, post_b).up == 1

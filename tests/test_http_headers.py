@@ -91,11 +91,13 @@ def test_moderation_admin_and_desk_pages_are_never_stored(make_user, signed_in, 
     assert {"private", "no-store"} <= directives(response)
 
 
-def test_visitors_public_pages_keep_their_headers(client, thread):
-    for path in public_pages(thread):
-        response = client.get(path)
-        assert response.status_code == 200, path
-        assert "Cache-Control" not in response.headers, path
+def test_visitors_cached_pages_are_public_and_the_rest_keep_their_headers(client, thread):
+    *cached, profile = public_pages(thread)
+    for path in cached:
+        for response in (client.get(path), client.get(path)):  # the miss and the hit
+            assert response.status_code == 200, path
+            assert directives(response) == {"public", "max-age=0"}, path
+    assert "Cache-Control" not in client.get(profile).headers
 
 
 def test_a_visitors_page_that_sets_a_cookie_is_private(client):

@@ -9,6 +9,7 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import aliased, selectinload
 
 from ..errors import InvalidInput
+from .. import changes
 from ..extensions import db
 from ..models import Article, Flag, Post, Role, Thread, User, Vote, utcnow
 from ..passwords import verify_password
@@ -188,6 +189,7 @@ def delete_account(user: User, password: str, mode: str) -> None:
     db.session.execute(update(Thread).where(Thread.author_id == user.id).values(author_id=None))
     db.session.execute(update(Flag).where(Flag.user_id == user.id).values(user_id=None))
     _scrub(user)
+    changes.everything()  # their name and posts were on pages under any article
     db.session.commit()
 
 

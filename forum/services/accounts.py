@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import names
 from ..errors import ForumError, InvalidInput
+from .. import changes
 from ..extensions import db
 from ..models import Role, User, utcnow
 from ..passwords import hash_password, needs_rehash, verify_password
@@ -335,6 +336,8 @@ def update_profile(user: User, profile: Profile) -> None:
         raise InvalidInput(_l("At most %(n)d characters.", n=MAX_BIO), field="bio")
     if profile.locale not in current_app.config["LANGUAGES"]:
         raise InvalidInput(_l("Choose a language."), field="locale")
+    if user.display_name != display_name:
+        changes.everything()  # the name is on every page with the user's posts
     user.display_name = display_name
     user.bio = bio
     user.links = "\n".join(_clean_links(profile.links))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from .. import ranking
 from ..errors import InvalidInput, NotAllowed
+from .. import changes
 from ..extensions import db
 from ..models import Article, ArticleStatus, Tag, Thread, ThreadOrigin, User, utcnow
 from ..permissions import can_edit_article, can_write_articles
@@ -61,6 +62,7 @@ def create_article(author: User, draft: ArticleDraft, *, publish: bool = False) 
     article = Article(author=author, slug=_unique_slug(draft.title))
     _apply(article, draft, publish)
     db.session.add(article)
+    changes.lists()
     db.session.commit()
     return article
 
@@ -72,6 +74,8 @@ def update_article(
     if not can_edit_article(editor, article):
         raise NotAllowed(_l("Only the article's author can edit it."))
     _apply(article, draft, publish or article.is_published)
+    changes.article(article.id)
+    changes.lists()
     db.session.commit()
     return article
 

@@ -15,6 +15,7 @@ from ..demo import (
     MODERATOR,
     USERS,
 )
+from .. import changes
 from ..extensions import db
 from ..models import Article, Post, Thread, ThreadOrigin, User, utcnow
 from .accounts import find_user_by_name, register
@@ -142,6 +143,7 @@ def _backdate(articles: list[Article], users: dict[str, User]) -> None:
         article.last_activity_at = max(
             _backdate_thread(thread, published, now) for thread in threads
         )
+    changes.everything()
     db.session.commit()
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from .. import ranking
+from .. import changes
 from ..extensions import db
 from ..models import Article, Post, PostStatus, Stance, Thread, Vote
 from .votes import UNSYNCHRONISED, store_rankings
@@ -36,6 +37,8 @@ def adjust(
     new post; otherwise it is looked up without the post `leaving` the list (deleted, hidden,
     held), so hidden spam does not keep a debate on top of "most active".
     """
+    changes.article(thread.article_id)
+    changes.lists()  # the front page shows each article's figures
     for (model, key), row_id in zip(DEBATES, (thread.id, thread.article_id), strict=True):
         values = {name: getattr(model, name) + delta for name, delta in deltas.items()}
         if newest is None:
@@ -94,6 +97,7 @@ def recount_all() -> None:
     _recount_posts()
     for model, key in DEBATES:
         _recount_debates(model, key)
+    changes.everything()
     db.session.commit()
 
 

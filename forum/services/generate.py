@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import Table, func, insert, select
 
 from .. import ranking
+from .. import changes
 from ..extensions import db
 from ..models import Article, Post, Tag, Thread, User, Vote, article_tags, utcnow
 from ..names import fold
@@ -88,6 +89,7 @@ def generate(size: Size) -> dict[str, int]:
     finally:
         if sqlite:
             connection.exec_driver_sql("PRAGMA cache_size=-2000")
+    changes.everything()
     db.session.commit()
     if sqlite:
         # The one big transaction left a WAL file as large as the data: empty it.

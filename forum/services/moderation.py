@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import InvalidInput, NotAllowed
+from .. import changes
 from ..extensions import db
 from ..models import (
     Action,
@@ -295,4 +296,5 @@ def change_role(user: User, actor: User, role: str) -> None:
         raise InvalidInput(_l("The user already has that role."), field="role")
     old, user.role = user.role, new
     record(actor, Action.CHANGE_ROLE, target_user=user, reason=f"{old.value} → {new.value}")
+    changes.everything()  # a moderator's replies carry a badge, under any article
     db.session.commit()

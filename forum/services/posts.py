@@ -11,6 +11,7 @@ from markupsafe import Markup
 from sqlalchemy import ScalarSelect, exists, select, true
 
 from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
+from .. import changes
 from ..extensions import db
 from ..models import (
     Article,
@@ -82,6 +83,7 @@ def propose_thread(article: Article, user: User, title: str, description: str = 
         last_activity_at=now,
     )
     db.session.add(thread)
+    changes.article(article.id)
     db.session.commit()
     return thread
 
@@ -98,6 +100,7 @@ def add_contribution(thread: Thread, user: User, contribution: Contribution) -> 
     db.session.flush()
     if post.is_listed:
         count_post(post, 1, new=True)
+    changes.article(thread.article_id)
     db.session.commit()
     return post
 
@@ -127,6 +130,7 @@ def add_reply(parent: Post, user: User, body: str) -> Post:
         parent.answered_by_author = True
     if reply.is_listed:
         count_post(reply, 1, new=True)
+    changes.article(thread.article_id)
     db.session.commit()
     return reply
 
@@ -166,6 +170,7 @@ def edit_post(post: Post, user: User, change: Contribution) -> Post:
     if post.is_listed:
         count_post(post, 1)
     post.edited_at = utcnow()
+    changes.article(post.article_id)
     db.session.commit()
     return post
 
@@ -303,6 +308,7 @@ def _is_web_address(url: str) -> bool:
 
 def withdraw_post(post: Post) -> None:
     """Remove a post (a placeholder where it has replies) and its figures; the caller commits."""
+    changes.article(post.article_id)
     if post.is_listed:
         count_post(post, -1)
     if post.is_reply:

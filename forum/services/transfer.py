@@ -8,10 +8,10 @@ from typing import IO, Any
 from markupsafe import Markup
 from sqlalchemy import Table, func, insert, select
 
+from .. import changes
 from ..extensions import db
 from ..models import Base
 from ..models.base import SafeHTML, UTCDateTime
-from ..pagecache import VERSION_KEY
 
 FORMAT = 1
 
@@ -44,21 +44,12 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     return typed
 
 
-def _is_cache_state(table: Table, row) -> bool:
-    """The visitors' cache version counts writes; it is not content and changes on import."""
-    return table.name == "settings" and row["key"] == VERSION_KEY
-
-
 def export_data(out: IO[str]) -> dict[str, int]:
     """Write every table, rows in primary-key order, so two exports of one state are equal."""
     tables: dict[str, list[dict[str, Any]]] = {}
     for table in Base.metadata.sorted_tables:
         rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).mappings()
-        tables[table.name] = [
-            {key: _plain(value) for key, value in row.items()}
-            for row in rows
-            if not _is_cache_state(table, row)
-        ]
+        tables[table.name] = [{key: _plain(value) for key, value in row.items()} for row in rows]
     json.dump({"format": FORMAT, "tables": tables}, out, sort_keys=True, indent=1)
     out.write("\n")
     return {name: len(rows) for name, rows in tables.items()}
@@ -79,6 +70,7 @@ def import_data(source: IO[str]) -> dict[str, int]:
             db.session.execute(insert(table), rows)
         counts[table.name] = len(rows)
     advance_sequences()
+    changes.everything()
     db.session.commit()
     return counts
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import ranking
 from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
+from .. import changes
 from ..extensions import db
 from ..models import Post, User, Vote, utcnow
 from .locks import post_debate_state, refresh_state
@@ -70,6 +71,7 @@ def cast_vote(post: Post, user: User, value: int) -> Tally:
     down += (value == -1) - (old == -1)
     try:
         store_figures(post_id, up, down)
+        changes.article(post.article_id)
         db.session.commit()
     except IntegrityError:
         # Only if the database lacks the row lock we rely on; the constraint still holds.
