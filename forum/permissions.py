@@ -71,6 +71,11 @@ def can_vote(user: User | None, post: Post) -> bool:
     )
 
 
+# Who sees a post, from here on: can_see_post and can_see_text for one loaded post, then their
+# SQL twins post_visible_to and text_visible_to, which services/listings.py applies to every
+# listing, count and page number.
+
+
 def can_see_post(user: User | None, post: Post) -> bool:
     """Whether the post is there for this user at all (others get a 404): held and rejected
     posts, and the replies under them, are for their authors and the moderators only."""

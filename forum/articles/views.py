@@ -15,76 +15,46 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 from .. import limits, pagecache
 from ..errors import InvalidInput
-from ..extensions import db
 from ..forms import attach_error, status_for
 from ..links import external_url
 from ..loaders import load_article
-from ..models import Article, ArticleStatus, Post, Thread, ThreadOrigin, User
-from ..pagination import paginate
+from ..models import Article, Post, User
+from ..pagination import page_number
 from ..permissions import can_edit_article, can_write_articles
 from ..rendering import render_markdown
-from ..services import articles, posts, summaries
+from ..services import articles, listings, posts
 from ..viewer import signed_in, viewer
 from .forms import ArticleForm, ThreadForm
 
 bp = Blueprint("articles", __name__)
 
 
-FRONT_SORTS = {
-    "new": (Article.published_at.desc(), Article.id.desc()),
-    "active": (Article.hot.desc(), Article.id.desc()),
-}
-
-
 @bp.get("/")
 def index():
-    sort = request.args.get("sort", "new")
-    if sort not in FRONT_SORTS:
+    sort = request.args.get("sort", listings.DEFAULT_FRONT_SORT)
+    if sort not in listings.FRONT_SORTS:
         abort(400)
-    page = paginate(
-        select(Article)
-        .where(Article.status == ArticleStatus.PUBLISHED)
-        .order_by(*FRONT_SORTS[sort]),
-        per_page=current_app.config["ARTICLES_PER_PAGE"],
+    front = listings.front_page(viewer(), sort=sort, page=page_number())
+    return render_template(
+        "articles/index.html", page=front.articles, drafts=front.drafts, sort=front.sort
     )
-    user = viewer()
-    drafts = []
-    if can_write_articles(user):
-        drafts = db.session.scalars(
-            select(Article)
-            .where(Article.author_id == user.id, Article.status == ArticleStatus.DRAFT)
-            .order_by(Article.updated_at.desc())
-        ).all()
-    return render_template("articles/index.html", page=page, drafts=drafts, sort=sort)
 
 
 @bp.get("/articles/<slug>")
 def show(slug: str):
     article = load_article(slug)
-    threads = db.session.scalars(
-        select(Thread)
-        .where(Thread.article_id == article.id)
-        .order_by(
-            Thread.pinned.desc(),
-            (Thread.origin == ThreadOrigin.QUESTION).desc(),
-            Thread.position,
-            Thread.last_activity_at.desc(),
-            Thread.id,
-        )
-    ).all()
-    published = article.is_published
+    listing = listings.article_page(article, viewer())
     pagecache.record(author_id=article.author_id)
     return render_template(
         "articles/show.html",
-        article=article,
-        threads=threads,
-        summary=summaries.article_summary(article) if published else None,
-        featured=summaries.featured_posts(article) if published else [],
-        moderated=summaries.moderation_tally(article) if published else None,
+        article=listing.article,
+        threads=listing.threads,
+        summary=listing.summary,
+        featured=listing.featured,
+        moderated=listing.moderated,
     )
 
 
@@ -94,7 +64,7 @@ def feed(slug: str):
     article = load_article(slug)
     if not article.is_published:
         abort(404)
-    latest = summaries.latest_posts(article, current_app.config["FEED_LENGTH"])
+    latest = listings.article_feed(article, limit=current_app.config["FEED_LENGTH"])
     page = external_url("articles.show", slug=article.slug)
     atom = FeedGenerator()
     atom.id(page)
@@ -102,8 +72,8 @@ def feed(slug: str):
     atom.link(href=page, rel="alternate")
     atom.link(href=external_url("articles.feed", slug=article.slug), rel="self")
     atom.language(article.language)
-    atom.updated(latest[0].created_at if latest else article.published_at)
-    for post in latest:
+    atom.updated(latest.updated)
+    for post in latest.posts:
         entry = atom.add_entry(order="append")
         link = external_url("threads.permalink", post_id=post.id)
         entry.id(link)

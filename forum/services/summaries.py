@@ -105,26 +105,13 @@ def moderation_tally(article: Article) -> ModerationTally:
 
 
 def featured_posts(article: Article) -> list[Post]:
-    """The editor's picks under an article, best first."""
+    """The editor's picks under an article whose text every reader sees, best first."""
     return list(
         db.session.scalars(
             select(Post)
-            .where(Post.article_id == article.id, Post.featured.is_(True), Post.listed())
+            .where(Post.article_id == article.id, Post.featured.is_(True), text_visible_to(None))
             .options(joinedload(Post.author), selectinload(Post.thread))
             .order_by(Post.best.desc())
             .limit(10)
-        )
-    )
-
-
-def latest_posts(article: Article, limit: int) -> list[Post]:
-    """The newest posts whose text a visitor sees under an article, newest first (its feed)."""
-    return list(
-        db.session.scalars(
-            select(Post)
-            .where(Post.article_id == article.id, text_visible_to(None))
-            .options(joinedload(Post.author), selectinload(Post.thread))
-            .order_by(Post.created_at.desc(), Post.id.desc())
-            .limit(limit)
         )
     )

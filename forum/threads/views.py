@@ -1,7 +1,5 @@
 """The debate: a thread's contributions and replies, and writing, editing, deleting posts."""
 
-from collections import defaultdict
-
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import limits, pagecache
@@ -24,11 +22,11 @@ from ..extensions import db
 from ..forms import attach_error, status_for
 from ..loaders import load_post, load_thread
 from ..models import Post, PostStatus, Stance, Thread, User
-from ..pagination import paginate
-from ..permissions import can_edit_post, can_post_in, post_visible_to
+from ..pagination import page_number
+from ..permissions import can_edit_post, can_post_in
 from ..redirects import local_next
 from ..rendering import render_markdown
-from ..services import moderation, posts, reader_state, summaries, votes
+from ..services import listings, moderation, posts, reader_state, votes
 from ..services.posts import Contribution
 from ..templating import card_holes, vote_holes
 from ..viewer import signed_in, viewer
@@ -36,14 +34,6 @@ from .forms import ContributionForm, ReplyForm
 
 bp = Blueprint("threads", __name__)
 
-SORTS = {
-    "best": (Post.best.desc(), Post.created_at.desc(), Post.id.desc()),
-    "top": (Post.score.desc(), Post.created_at.desc(), Post.id.desc()),
-    "new": (Post.created_at.desc(), Post.id.desc()),
-    "old": (Post.created_at.asc(), Post.id.asc()),
-    "controversial": (Post.controversy.desc(), Post.created_at.desc(), Post.id.desc()),
-}
-DEFAULT_SORT = "best"
 STANCES = {stance.value for stance in Stance}
 MAX_PER_PAGE = 200
 
@@ -55,10 +45,10 @@ def show(thread_id: int):
 
 def _listing() -> tuple[str, str | None, int]:
     """The sort, stance filter and page size the URL asks for; 400 if they make no sense."""
-    sort = request.args.get("sort", DEFAULT_SORT)
+    sort = request.args.get("sort", listings.DEFAULT_SORT)
     stance = request.args.get("stance") or None
     per_page = request.args.get("per_page", current_app.config["POSTS_PER_PAGE"], type=int)
-    if sort not in SORTS or (stance is not None and stance not in STANCES):
+    if sort not in listings.SORTS or (stance is not None and stance not in STANCES):
         abort(400)
     if not 1 <= per_page <= MAX_PER_PAGE:
         abort(400)
@@ -71,18 +61,11 @@ def _render_thread(
 ):
     """The thread page in a fixed number of queries, whatever the number of posts."""
     sort, stance, per_page = _listing()
-    query = select(Post).where(
-        Post.thread_id == thread.id, Post.parent_id.is_(None), post_visible_to(viewer())
+    listing = listings.thread_page(
+        thread, viewer(), sort=sort, stance=stance, page=page_number(), per_page=per_page
     )
-    if stance:
-        query = query.where(Post.stance == stance)
-    page = paginate(query.options(joinedload(Post.author)).order_by(*SORTS[sort]), per_page)
-    replies = _replies_to(page.items, viewer())
-    listed = page.items + [
-        reply for thread_replies in replies.values() for reply in thread_replies
-    ]
-    shown = [post.id for post in listed]
-    pagecache.record(thread_id=thread.id, authors={post.id: post.author_id for post in listed})
+    shown = [post.id for post in listing.posts]
+    pagecache.record(thread_id=thread.id, authors=listing.authors)
     if form is None and can_post_in(viewer(), thread):
         # Only for those who may post: a form makes a CSRF token, and with it a session
         # cookie, which would keep visitors' pages out of the cache.
@@ -90,17 +73,17 @@ def _render_thread(
     status = status_for(form) if form else 200
     return render_template(
         "threads/show.html",
-        thread=thread,
-        article=thread.article,
-        page=page,
-        replies=replies,
+        thread=listing.thread,
+        article=listing.article,
+        page=listing.contributions,
+        replies=listing.replies,
         # A page shared between readers has holes for their votes (_reader_state).
         my_votes={} if pagecache.sharing() else votes.votes_of(viewer(), shown),
         flagged=set() if pagecache.sharing() else moderation.flagged_by(viewer(), shown),
-        summary=summaries.thread_summary(thread),
+        summary=listing.summary,
         shown=set(shown),
-        sort=sort,
-        stance=stance,
+        sort=listing.sort,
+        stance=listing.stance,
         per_page=per_page if per_page != current_app.config["POSTS_PER_PAGE"] else None,
         form=form,
     ), status
@@ -142,20 +125,6 @@ def _own_cards(user: User, post_ids: list[int]) -> dict[str, str]:
         card = reply_card if post.is_reply else contribution
         cards |= card_holes(post.id, str(card(post, post.thread.article, user, 0, set())))
     return cards
-
-
-def _replies_to(contributions: list[Post], user: User | None) -> dict[int, list[Post]]:
-    """The replies under these contributions, oldest first, in one query."""
-    replies: dict[int, list[Post]] = defaultdict(list)
-    if contributions:
-        for reply in db.session.scalars(
-            select(Post)
-            .where(Post.parent_id.in_([post.id for post in contributions]), post_visible_to(user))
-            .options(joinedload(Post.author))
-            .order_by(Post.created_at, Post.id)
-        ):
-            replies[reply.parent_id].append(reply)
-    return replies
 
 
 @bp.post("/threads/<int:thread_id>/posts")
@@ -220,20 +189,7 @@ def _reply_page(parent: Post, form: ReplyForm):
 def permalink(post_id: int):
     """Send a reader to the thread page (oldest first) that shows this post."""
     post = load_post(post_id)
-    top = post.contribution
-    # What this reader's page lists before it, in the page's own order ("old").
-    earlier = db.session.scalar(
-        select(func.count()).where(
-            Post.thread_id == top.thread_id,
-            Post.parent_id.is_(None),
-            post_visible_to(viewer()),
-            or_(
-                Post.created_at < top.created_at,
-                and_(Post.created_at == top.created_at, Post.id < top.id),
-            ),
-        )
-    )
-    page = earlier // current_app.config["POSTS_PER_PAGE"] + 1
+    page = listings.permalink_page(post, viewer(), current_app.config["POSTS_PER_PAGE"])
     return redirect(_post_url(post, sort="old", page=page))
 
 

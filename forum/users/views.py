@@ -1,14 +1,10 @@
 """Public profiles and the language switch."""
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import Article, ArticleStatus, Post, Thread
-from ..pagination import paginate
-from ..permissions import text_visible_to
+from ..pagination import page_number
 from ..redirects import local_next
+from ..services import listings
 from ..services.accounts import find_user_by_name
 
 bp = Blueprint("users", __name__)
@@ -23,27 +19,12 @@ def profile(username: str):
         abort(404)
     if user.username != username:
         return redirect(url_for("users.profile", username=user.username), 301)
-    contributions = paginate(
-        select(Post)
-        .join(Post.thread)
-        .join(Thread.article)
-        .where(
-            Post.author_id == user.id,
-            # Shared by every reader (and cached): what a visitor may read.
-            text_visible_to(None),
-            Article.status == ArticleStatus.PUBLISHED,
-        )
-        .options(selectinload(Post.thread))
-        .order_by(Post.created_at.desc()),
-        per_page=20,
-    )
-    articles = db.session.scalars(
-        select(Article)
-        .where(Article.author_id == user.id, Article.status == ArticleStatus.PUBLISHED)
-        .order_by(Article.published_at.desc())
-    ).all()
+    listing = listings.profile_posts(user, page=page_number())
     return render_template(
-        "users/profile.html", user=user, contributions=contributions, articles=articles
+        "users/profile.html",
+        user=listing.user,
+        contributions=listing.posts,
+        articles=listing.articles,
     )
 
 

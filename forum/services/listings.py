@@ -1,0 +1,327 @@
+"""The read model: what each page lists for one reader, as plain frozen objects.
+
+A template, the JSON API, the embed, search and the e-mail digest read the forum through these
+functions, so the rule "who sees which post" is applied here once: every list, count and page
+number of posts below filters with permissions.post_visible_to or text_visible_to, the SQL
+twins of can_see_post and can_see_text. Nothing here reads the request: the reader (None for
+a visitor) and the page number are arguments, so a listing is the same however it is delivered.
+
+Each listing costs a fixed number of queries, whatever the number of posts.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from flask import current_app
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..errors import NotAllowed
+from ..extensions import db
+from ..models import Article, ArticleStatus, Post, Stance, Thread, ThreadOrigin, User
+from ..permissions import (
+    can_read_article,
+    can_see_post,
+    can_write_articles,
+    post_visible_to,
+    text_visible_to,
+)
+from . import summaries
+from .summaries import ModerationTally, Summary
+
+SORTS = {
+    "best": (Post.best.desc(), Post.created_at.desc(), Post.id.desc()),
+    "top": (Post.score.desc(), Post.created_at.desc(), Post.id.desc()),
+    "new": (Post.created_at.desc(), Post.id.desc()),
+    "old": (Post.created_at.asc(), Post.id.asc()),
+    "controversial": (Post.controversy.desc(), Post.created_at.desc(), Post.id.desc()),
+}
+DEFAULT_SORT = "best"
+FRONT_SORTS = {
+    "new": (Article.published_at.desc(), Article.id.desc()),
+    "active": (Article.hot.desc(), Article.id.desc()),
+}
+DEFAULT_FRONT_SORT = "new"
+PROFILE_PER_PAGE = 20
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a listing. Its names are those of Flask-SQLAlchemy's Pagination, so the
+    pagination macro reads either; `page` past the last page is an empty page."""
+
+    items: tuple[T, ...]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.per_page)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    def iter_pages(
+        self,
+        *,
+        left_edge: int = 2,
+        left_current: int = 2,
+        right_current: int = 4,
+        right_edge: int = 2,
+    ) -> Iterator[int | None]:
+        """The page numbers a pagination widget links to, None where it skips some."""
+        last = self.pages
+        if last <= 1:
+            return
+        spans = [
+            (1, min(left_edge, last)),
+            (max(1, self.page - left_current), min(self.page + right_current, last)),
+            (max(1, last - right_edge + 1), last),
+        ]
+        shown = 0  # the highest number yielded so far
+        for start, end in sorted(span for span in spans if span[0] <= span[1]):
+            if start > shown + 1:
+                yield None
+            yield from range(max(start, shown + 1), end + 1)
+            shown = max(shown, end)
+
+
+def _paged(query: Select, page: int, per_page: int) -> Page:
+    """The page of `query` numbered `page`: two queries, its items and the count."""
+    found = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return Page(tuple(found.items), found.page, found.per_page, found.total or 0)
+
+
+def _readable(reader: User | None, article: Article) -> None:
+    # The views' loaders answer 404 first; this keeps a draft out of any other caller's hands.
+    if not can_read_article(reader, article):
+        raise NotAllowed()
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    """A page of a thread's contributions as one reader sees them, with their replies."""
+
+    thread: Thread
+    sort: str
+    stance: str | None
+    contributions: Page[Post]
+    replies: dict[int, tuple[Post, ...]]  # for each contribution of the page, oldest first
+    summary: Summary
+
+    @property
+    def article(self) -> Article:
+        return self.thread.article
+
+    @property
+    def posts(self) -> tuple[Post, ...]:
+        """Every post on the page: the contributions, then the replies."""
+        return self.contributions.items + tuple(
+            reply for replies in self.replies.values() for reply in replies
+        )
+
+    @property
+    def authors(self) -> dict[int, int | None]:
+        """Who wrote each post on the page (post id -> author id)."""
+        return {post.id: post.author_id for post in self.posts}
+
+
+def thread_page(
+    thread: Thread, reader: User | None, *, sort: str, stance: str | None, page: int, per_page: int
+) -> ThreadPage:
+    """Six queries: the page of contributions, its count, their replies, three for the summary."""
+    _readable(reader, thread.article)
+    query = select(Post).where(
+        Post.thread_id == thread.id, Post.parent_id.is_(None), post_visible_to(reader)
+    )
+    if stance is not None:
+        query = query.where(Post.stance == Stance(stance))
+    contributions = _paged(
+        query.options(joinedload(Post.author)).order_by(*SORTS[sort]), page, per_page
+    )
+    return ThreadPage(
+        thread=thread,
+        sort=sort,
+        stance=stance,
+        contributions=contributions,
+        replies=_replies_to(contributions.items, reader),
+        summary=summaries.thread_summary(thread),
+    )
+
+
+def _replies_to(
+    contributions: tuple[Post, ...], reader: User | None
+) -> dict[int, tuple[Post, ...]]:
+    """The replies the reader sees under these contributions, oldest first, in one query."""
+    replies: dict[int, list[Post]] = {post.id: [] for post in contributions}
+    if contributions:
+        for reply in db.session.scalars(
+            select(Post)
+            .where(Post.parent_id.in_(list(replies)), post_visible_to(reader))
+            .options(joinedload(Post.author))
+            .order_by(Post.created_at, Post.id)
+        ):
+            replies[reply.parent_id].append(reply)
+    return {post_id: tuple(posts) for post_id, posts in replies.items()}
+
+
+def permalink_page(post: Post, reader: User | None, per_page: int) -> int:
+    """The page of the thread, oldest first and unfiltered, that shows the post to the reader.
+
+    One query: the contributions this reader sees ahead of the post's own, in SORTS["old"].
+    """
+    if not can_see_post(reader, post):
+        raise NotAllowed()
+    top = post.contribution
+    earlier = db.session.scalar(
+        select(func.count()).where(
+            Post.thread_id == top.thread_id,
+            Post.parent_id.is_(None),
+            post_visible_to(reader),
+            or_(
+                Post.created_at < top.created_at,
+                and_(Post.created_at == top.created_at, Post.id < top.id),
+            ),
+        )
+    )
+    return earlier // per_page + 1
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """An article's page: its threads and, once it is published, the debate's summary."""
+
+    article: Article
+    threads: tuple[Thread, ...]  # pinned first, then the author's questions, in their order
+    summary: Summary | None
+    featured: tuple[Post, ...]  # the editor's picks that every reader sees, best first
+    moderated: ModerationTally | None
+
+
+def article_page(article: Article, reader: User | None) -> ArticlePage:
+    """One query for the threads; a published article's summary, picks and tally add six."""
+    _readable(reader, article)
+    threads = db.session.scalars(
+        select(Thread)
+        .where(Thread.article_id == article.id)
+        .order_by(
+            Thread.pinned.desc(),
+            (Thread.origin == ThreadOrigin.QUESTION).desc(),
+            Thread.position,
+            Thread.last_activity_at.desc(),
+            Thread.id,
+        )
+    ).all()
+    published = article.is_published
+    return ArticlePage(
+        article=article,
+        threads=tuple(threads),
+        summary=summaries.article_summary(article) if published else None,
+        featured=tuple(summaries.featured_posts(article)) if published else (),
+        moderated=summaries.moderation_tally(article) if published else None,
+    )
+
+
+@dataclass(frozen=True)
+class ArticleFeed:
+    """An article's newest posts with text, newest first, as its Atom feed carries them."""
+
+    article: Article
+    posts: tuple[Post, ...]
+    updated: datetime | None  # the newest post's time; the article's publication without one
+
+
+def article_feed(article: Article, *, limit: int) -> ArticleFeed:
+    """Two queries. A feed reader has no login, so a feed shows what a visitor sees."""
+    _readable(None, article)
+    posts = tuple(
+        db.session.scalars(
+            select(Post)
+            .where(Post.article_id == article.id, text_visible_to(None))
+            .options(joinedload(Post.author), selectinload(Post.thread))
+            .order_by(Post.created_at.desc(), Post.id.desc())
+            .limit(limit)
+        )
+    )
+    return ArticleFeed(article, posts, posts[0].created_at if posts else article.published_at)
+
+
+@dataclass(frozen=True)
+class FrontPage:
+    """A page of published articles; for an author, their drafts too."""
+
+    sort: str
+    articles: Page[Article]
+    drafts: tuple[Article, ...]  # the reader's own, last saved first
+
+
+def front_page(reader: User | None, *, sort: str, page: int) -> FrontPage:
+    """Two queries for the articles and their count; a third for an author's drafts."""
+    articles = _paged(
+        select(Article)
+        .where(Article.status == ArticleStatus.PUBLISHED)
+        .order_by(*FRONT_SORTS[sort]),
+        page,
+        current_app.config["ARTICLES_PER_PAGE"],
+    )
+    drafts: tuple[Article, ...] = ()
+    if reader is not None and can_write_articles(reader):
+        drafts = tuple(
+            db.session.scalars(
+                select(Article)
+                .where(Article.author_id == reader.id, Article.status == ArticleStatus.DRAFT)
+                .order_by(Article.updated_at.desc())
+            )
+        )
+    return FrontPage(sort=sort, articles=articles, drafts=drafts)
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    """What a user's public profile lists: their published articles and their posts."""
+
+    user: User
+    posts: Page[Post]  # newest first
+    articles: tuple[Article, ...]  # newest first
+
+
+def profile_posts(user: User, *, page: int) -> ProfilePage:
+    """Four queries. A profile is the same for every reader: it lists what a visitor sees."""
+    posts = _paged(
+        select(Post)
+        .join(Post.thread)
+        .join(Thread.article)
+        .where(
+            Post.author_id == user.id,
+            text_visible_to(None),
+            Article.status == ArticleStatus.PUBLISHED,
+        )
+        .options(selectinload(Post.thread))
+        .order_by(Post.created_at.desc()),
+        page,
+        PROFILE_PER_PAGE,
+    )
+    articles = db.session.scalars(
+        select(Article)
+        .where(Article.author_id == user.id, Article.status == ArticleStatus.PUBLISHED)
+        .order_by(Article.published_at.desc())
+    ).all()
+    return ProfilePage(user=user, posts=posts, articles=tuple(articles))
