@@ -35,18 +35,23 @@ def can_read_article(user: User | None, article: Article) -> bool:
     return article.is_published or can_edit_article(user, article)
 
 
+def takes_posts(thread: Thread) -> bool:
+    """Whether the thread takes new posts from readers at all (a page rendered for everyone
+    shows the forms when it does; who may use them is the reader's own part)."""
+    return thread.article.is_published and thread.article.discussion_open and not thread.locked
+
+
 def can_post_in(user: User | None, thread: Thread) -> bool:
     """Whether the debate in this thread takes new posts from this user at all."""
-    return (
-        user is not None
-        and thread.article.is_published
-        and thread.article.discussion_open
-        and not thread.locked
-    )
+    return user is not None and takes_posts(thread)
+
+
+def takes_threads(article: Article) -> bool:
+    return article.is_published and article.discussion_open
 
 
 def can_propose_thread(user: User | None, article: Article) -> bool:
-    return user is not None and article.is_published and article.discussion_open
+    return user is not None and takes_threads(article)
 
 
 def can_edit_post(user: User | None, post: Post) -> bool:
@@ -62,13 +67,13 @@ def can_delete_post(user: User | None, post: Post) -> bool:
     return user is not None and post.author_id == user.id and not post.is_deleted
 
 
+def takes_votes(post: Post) -> bool:
+    """Whether readers other than its author may vote on the post."""
+    return post.is_listed and takes_posts(post.thread)
+
+
 def can_vote(user: User | None, post: Post) -> bool:
-    return (
-        user is not None
-        and post.author_id != user.id
-        and post.is_listed
-        and can_post_in(user, post.thread)
-    )
+    return user is not None and post.author_id != user.id and takes_votes(post)
 
 
 # Who sees a post, from here on: can_see_post and can_see_text for one loaded post, then their

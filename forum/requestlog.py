@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, g, has_request_context, request
 from flask.logging import default_handler
 from flask.wrappers import Response
+from sqlalchemy import inspect
 
 logger = logging.getLogger("forum.requests")
 
@@ -125,7 +126,13 @@ def logged_target() -> str:
 def actor() -> str:
     """The id of the user this request acted for (as Flask-Login loaded it), or '-'."""
     user = g.get("_login_user")
-    return str(user.id) if getattr(user, "is_authenticated", False) else "-"
+    if not getattr(user, "is_authenticated", False):
+        return "-"
+    # From the identity map: after a write's commit `user.id` is expired, and reading it
+    # would cost a query on every write just to log the request.
+    state = inspect(user, raiseerr=False)
+    identity = state.identity if state is not None else None
+    return str(identity[0]) if identity else str(user.id)
 
 
 def _start() -> None:

@@ -38,25 +38,26 @@ def vote_attributes(my_vote: int, part: str) -> str:
 
 
 def vote_state(post_id: int, my_vote: int, part: str) -> Markup:
-    return pagecache.hole(f"v{post_id}{part}", vote_attributes(my_vote, part))
+    """The reader's own vote on a post, in the vote form ("mine") and on its two buttons."""
+    return pagecache.own(f"v{post_id}{part}", vote_attributes(my_vote, part))
 
 
-def vote_holes(post_id: int, my_vote: int) -> dict[str, str]:
-    """A reader's vote on a post, for the holes vote_state() leaves in a shared page."""
+def vote_values(post_id: int, my_vote: int) -> dict[str, str]:
+    """A reader's vote on a post, for the own() parts vote_state() declares."""
     return {f"v{post_id}{part}": vote_attributes(my_vote, part) for part in VOTE_PARTS}
 
 
 def post_card(post_id: int, html: str) -> Markup:
-    """A post as shown; in a page shared between readers, a hole its own author's view fills."""
-    return pagecache.hole(_card_hole(post_id), str(html))
+    """A post as shown; the author of the post gets it as its author sees it (card_values)."""
+    return pagecache.own(_card_name(post_id), str(html))
 
 
-def card_holes(post_id: int, html: str) -> dict[str, str]:
-    """A post as its author sees it, for the hole post_card() leaves in a shared page."""
-    return {_card_hole(post_id): html}
+def card_values(post_id: int, html: str) -> dict[str, str]:
+    """A post as its author sees it, for the own() part post_card() declares."""
+    return {_card_name(post_id): html}
 
 
-def _card_hole(post_id: int) -> str:
+def _card_name(post_id: int) -> str:
     return f"p{post_id}"
 
 
@@ -87,6 +88,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.globals["vote_state"] = vote_state
     app.jinja_env.globals["post_card"] = post_card
+    app.jinja_env.globals["own"] = pagecache.own
+    app.jinja_env.globals["reader_part"] = pagecache.reader_part
     # Macros are imported without the render context; give them the request as Flask's
     # context processor gives it to templates.
     app.jinja_env.globals["request"] = request

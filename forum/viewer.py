@@ -1,4 +1,9 @@
-"""The user behind the current request, as a model object (or None for a visitor)."""
+"""Whom the current request's page is for: the logged-in user, or None.
+
+None for a visitor, and also while a page is rendered for everyone to share (pagecache): that
+rendering is for no one, and the parts of it that are a reader's are declared in its
+templates (`reader_part`, `own`).
+"""
 
 from flask import g
 from flask_login import current_user
@@ -7,11 +12,8 @@ from .models import User
 
 
 def viewer() -> User | None:
-    # While a page is rendered to be shared between readers (pagecache), it is rendered for
-    # a stand-in reader.
-    stand_in = g.get("stand_in")
-    if stand_in is not None:
-        return stand_in
+    if g.get("rendering_for_all"):
+        return None
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 

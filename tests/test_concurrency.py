@@ -342,7 +342,11 @@ def test_writes_under_different_articles_do_not_wait_on_each_other(shared_app):
         db.session.add_all([article, thread])
         db.session.flush()
         post = Post(
-            thread=thread, author=author, stance=Stance.AGREE, body="y", body_html=render_markdown("y")
+            thread=thread,
+            author=author,
+            stance=Stance.AGREE,
+            body="y",
+            body_html=render_markdown("y"),
         )
         db.session.add(post)
         db.session.commit()

@@ -30,14 +30,17 @@ def log_output(monkeypatch) -> Iterator[io.StringIO]:
     output = io.StringIO()
     monkeypatch.setattr(requestlog.handler, "stream", output)
     monkeypatch.setattr(requestlog.logger, "propagate", False)
-    monkeypatch.setattr(requestlog.logger, "level", logging.INFO)
     monkeypatch.setattr(requestlog.logger, "handlers", [requestlog.handler])
     # Flask's own handler on the app's logger, as when nothing else (pytest) handles records.
     monkeypatch.setattr(logging.getLogger("forum"), "handlers", [default_handler])
     monkeypatch.setattr(logging.getLogger("forum"), "propagate", False)
     handlers = (default_handler, requestlog.handler)
     saved = [(handler.formatter, list(handler.filters)) for handler in handlers]
+    # setLevel, not the attribute: it also forgets what each logger cached of its old level.
+    level = requestlog.logger.level
+    requestlog.logger.setLevel(logging.INFO)
     yield output
+    requestlog.logger.setLevel(level)
     for handler, (formatter, filters) in zip(handlers, saved, strict=True):
         handler.setFormatter(formatter)
         handler.filters[:] = filters

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, delete, select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from forum import changes, create_app, pagecache
@@ -169,20 +169,48 @@ def without_tokens(html: str) -> str:
     return re.sub(r"(<time [^>]*>)[^<]*(</time>)", r"\1\2", html)
 
 
-def test_readers_share_a_thread_page_each_with_their_own_votes(app, thread, make_post, make_user):
+def csrf_tokens(html: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', html))
+
+
+def test_visitors_and_readers_share_a_thread_page_each_reader_with_their_own_state(
+    app, client, thread, make_post, make_user
+):
     post = make_post(thread=thread, body="Shared words")
     ann, bo = make_user("ann"), make_user("bo")
     votes.cast_vote(post, ann, 1)
     url = f"/threads/{thread.id}"
 
+    visitor = client.get(url)
     first = signed_in(app, ann).get(url)
     second = signed_in(app, bo).get(url)
 
-    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert [page.headers["X-Cache"] for page in (visitor, first, second)] == ["miss", "hit", "hit"]
     assert 'aria-pressed="true"' in first.text and 'aria-pressed="true"' not in second.text
     assert '<a href="/users/ann">ann</a>' in first.text and "/users/ann" not in second.text
     assert '<a href="/users/bo">bo</a>' in second.text
-    assert app.extensions["pagecache_marker"] not in first.text + second.text
+    # Each reader's token is their own, and a visitor's copy has none (nor any reader's part).
+    assert csrf_tokens(first.text) and csrf_tokens(second.text)
+    assert csrf_tokens(first.text).isdisjoint(csrf_tokens(second.text))
+    assert not csrf_tokens(visitor.text)
+    assert "/users/ann" not in visitor.text and "/users/bo" not in visitor.text
+    assert "Log in to vote" in visitor.text and "Log in to vote" not in first.text
+    marker = app.extensions["pagecache_marker"]
+    assert marker not in visitor.text + first.text + second.text
+
+
+def test_a_visitor_gets_the_page_that_would_be_rendered_for_them(
+    client, thread, make_post, monkeypatch
+):
+    contribution = make_post(thread=thread, body="Agreed")
+    make_post(parent=contribution, body="Not quite")
+    for url in (f"/threads/{thread.id}", f"/articles/{thread.article.slug}", "/"):
+        shared = client.get(url)
+        monkeypatch.setattr(pagecache, "_key", lambda: None)  # no cache: rendered as it is
+        own = client.get(url)
+        monkeypatch.undo()
+        assert shared.headers["X-Cache"] == "miss" and "X-Cache" not in own.headers
+        assert without_tokens(shared.text) == without_tokens(own.text), url
 
 
 def test_a_reader_gets_the_page_that_would_be_rendered_for_them(
@@ -198,7 +226,7 @@ def test_a_reader_gets_the_page_that_would_be_rendered_for_them(
         client = signed_in(app, user)
         for url in (f"/threads/{thread.id}", f"/threads/{thread.id}?sort=new&per_page=1"):
             shared = client.get(url)
-            monkeypatch.setattr(pagecache.shared, "PERSONALISERS", {})
+            monkeypatch.setattr(pagecache, "shares_pages", lambda _user: False)
             own = client.get(url)
             monkeypatch.undo()
             assert shared.headers["X-Cache"] in ("hit", "miss") and "X-Cache" not in own.headers
@@ -218,7 +246,7 @@ def test_a_readers_own_posts_in_a_shared_page_are_shown_as_to_their_author(
     signed_in(app, make_user()).get(f"/threads/{thread.id}")  # the page others share
 
     shared = client.get(f"/threads/{thread.id}")
-    monkeypatch.setattr(pagecache.shared, "PERSONALISERS", {})
+    monkeypatch.setattr(pagecache, "shares_pages", lambda _user: False)
     own = client.get(f"/threads/{thread.id}")
 
     assert shared.headers["X-Cache"] == "hit"

@@ -32,7 +32,22 @@ from .forms import ArticleForm, ThreadForm
 bp = Blueprint("articles", __name__)
 
 
+def _front_page_for(user: User, _facts: dict) -> dict[str, str] | None:
+    """Readers share the front page; an author's shows their drafts."""
+    return None if can_write_articles(user) else {}
+
+
+def _article_page_for(user: User, facts: dict) -> dict[str, str] | None:
+    """Readers share an article's page; its author's has the link to edit it."""
+    return None if user.id == facts["author_id"] else {}
+
+
+def _the_same_for_everyone(_user: User, _facts: dict) -> dict[str, str]:
+    return {}
+
+
 @bp.get("/")
+@pagecache.shared_page(_front_page_for)
 def index():
     sort = request.args.get("sort", listings.DEFAULT_FRONT_SORT)
     if sort not in listings.FRONT_SORTS:
@@ -44,6 +59,7 @@ def index():
 
 
 @bp.get("/articles/<slug>")
+@pagecache.shared_page(_article_page_for)
 def show(slug: str):
     article = load_article(slug)
     listing = listings.article_page(article, viewer())
@@ -59,6 +75,7 @@ def show(slug: str):
 
 
 @bp.get("/articles/<slug>/feed.atom")
+@pagecache.shared_page(_the_same_for_everyone)
 def feed(slug: str):
     """The article's debate as an Atom feed: its newest contributions and replies."""
     article = load_article(slug)
@@ -91,18 +108,6 @@ def _entry_title(post: Post) -> str:
         return _("Reply in “%(thread)s”", thread=post.thread.title)
     stance = get_template_attribute("_macros/debate.html", "stance_label")(post.stance)
     return _("%(stance)s in “%(thread)s”", stance=str(stance), thread=post.thread.title)
-
-
-@pagecache.personalised("articles.index")
-def _front_page_for(user: User, _facts: dict) -> dict[str, str] | None:
-    """Readers share the front page; an author's shows their drafts."""
-    return None if can_write_articles(user) else {}
-
-
-@pagecache.personalised("articles.show")
-def _article_page_for(user: User, facts: dict) -> dict[str, str] | None:
-    """Readers share an article's page; its author's has the link to edit it."""
-    return None if user.id == facts["author_id"] else {}
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])

@@ -7,23 +7,24 @@ versions are bumped once their transaction commits, so a vote under one article 
 other article's pages cached. The versions are read before anything else in the request: a
 page rendered from the database is never newer than the versions its key was made of.
 
-Visitors get the stored page as it is, with an ETag made from its key, so a browser or a
-proxy that already holds it gets `304 Not Modified`, and `Cache-Control: public` with the
-proxy lifetime of `PAGE_CACHE_S_MAXAGE`. Logged-in readers of one role share pages with holes
-for their own state (`shared.py`); those pages are private.
+A page is rendered once for visitors and logged-in readers alike, with the parts that are a
+reader's own declared in its templates (`shared.py`). Visitors get it as it is, with an ETag
+made from its key, so a browser or a proxy that already holds it gets `304 Not Modified`, and
+`Cache-Control: public` with the proxy lifetime of `PAGE_CACHE_S_MAXAGE`. A logged-in reader
+gets it with their own values filled in, `private`.
 
 A shared cache (Redis) that stops answering costs no request: pages are rendered uncached
 until it answers again (`CacheLink`), and the log says so once each way.
 """
 
 import hashlib
-import logging
 import hmac
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, request, session
 from flask_babel import get_locale
 from sqlalchemy import select
 
@@ -32,11 +33,28 @@ from ..extensions import cache, db, redis_timeouts
 from ..models import Article, Thread
 from ..viewer import viewer
 from .link import CacheLink, RecentPages
-from .shared import SharedPage, fill_for, hole, personalised, record, render_shared, shared_kind
-from .shared import sharing as sharing
+from .shared import (
+    SharedPage,
+    fill_for,
+    own,
+    reader_part,
+    record,
+    render_for_all,
+    rendering_for_all,
+    shared_page,
+    shares_pages,
+)
 from .versions import FileVersions, LocalVersions, RedisVersions, Versions
 
-__all__ = ["cache_status", "hole", "init_app", "personalised", "record", "sharing"]
+__all__ = [
+    "cache_status",
+    "init_app",
+    "own",
+    "reader_part",
+    "record",
+    "rendering_for_all",
+    "shared_page",
+]
 
 # Backends kept in the process: nothing there can go away, so /healthz leaves them out.
 IN_PROCESS_BACKENDS = frozenset({"SimpleCache", "NullCache"})
@@ -117,6 +135,8 @@ def _key() -> str | None:
     scopes_of = SCOPES.get(request.endpoint)
     if request.method != "GET" or scopes_of is None or "_flashes" in session:
         return None
+    if type(cache.cache).__name__ == "NullCache":
+        return None  # rendered on every request anyway: no need to render it for all
     scopes = scopes_of(request.view_args or {})
     if scopes is None:  # no such article or thread: the view answers 404
         return None
@@ -126,40 +146,25 @@ def _key() -> str | None:
     return f"page:{'.'.join(map(str, versions))}:{get_locale()}:{request.full_path}"
 
 
-def _is_visitor() -> bool:
-    return (
-        "_user_id" not in session
-        and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies
-    )
-
-
 def _serve_cached() -> Response | None:
     key = _key()
     if key is None:
         return None
-    if not _is_visitor():
-        return _serve_shared(key)
-    g.page_key = key
-    etag = _etag(key)
-    if request.if_none_match.contains(etag):
-        return _public(Response(status=304), etag)
-    page = _recent().get(key)
-    return None if page is None else _public(_cached_response(page, "hit"), etag)
-
-
-def _serve_shared(key: str) -> Response | None:
-    user = viewer()
-    kind = shared_kind(user)
-    if kind is None:
+    user = viewer()  # read after the versions: see the module's text
+    if user is not None and not shares_pages(user):
         return None
-    key = f"{key}:{kind}"
+    etag = _etag(key)
+    if user is None and request.if_none_match.contains(etag):
+        return _public(Response(status=304), etag)
     page, state = _recent().get(key), "hit"
     if page is None:
-        page, state = render_shared(kind), "miss"
+        page, state = render_for_all(), "miss"
         if page is None:
             return None
         _link().set(key, page)
     assert isinstance(page, SharedPage)
+    if user is None:
+        return _public(_cached_response(page.visitor, state), etag)
     body = fill_for(user, page)
     return None if body is None else _cached_response(body, state)
 
@@ -188,21 +193,6 @@ def _cached_response(page: bytes, state: str) -> Response:
     mimetype = "application/atom+xml" if request.endpoint == "articles.feed" else "text/html"
     response = Response(page, mimetype=mimetype)
     response.headers["X-Cache"] = state
-    return response
-
-
-def _store(response: Response) -> Response:
-    key = g.pop("page_key", None)
-    if (
-        key is not None
-        and response.status_code == 200
-        and response.headers.get("X-Cache") != "hit"
-        and "Set-Cookie" not in response.headers
-        and not session.modified
-    ):
-        _link().set(key, response.get_data())
-        response.headers["X-Cache"] = "miss"
-        _public(response, _etag(key))
     return response
 
 
@@ -258,4 +248,3 @@ def init_app(app: Flask) -> None:
     app.extensions["pagecache_marker"] = "h" + digest[:20]
     changes.listen(_bump)
     app.before_request(_serve_cached)
-    app.after_request(_store)

@@ -1,10 +1,33 @@
-"""Pages shared by logged-in readers of one role, with holes for each reader's own state.
+"""One rendering of a page for everyone, with the parts that belong to a reader declared.
 
-A page is rendered once for a stand-in reader of the role who wrote none of its posts, with
-holes where a reader's own state goes (their CSRF token, their name, their votes), and every
-request fills the holes for its reader. An endpoint takes part by registering a personaliser
-(`personalised`), which says what goes in the holes for a reader, or that the page must be
-rendered for that reader alone (their own posts are on it, say).
+A cached page is rendered once, for no one (`viewer()` is None while it renders), and serves
+visitors and every logged-in reader and author who is shown nothing of their own. What differs
+between them is declared where it is written:
+
+- ``{% call(for_reader) reader_part("name") %}…{% endcall %}`` in a template: markup that
+  differs between visitors and readers (the vote buttons or "Log in to vote", the contribution
+  form or "Log in or register"). The body is rendered with `for_reader` false for visitors and
+  true for readers. With `for_reader` true and `viewer` None it shows what a reader sees who
+  wrote, voted on and flagged nothing on the page.
+- ``{{ own("name", html) }}``: what belongs to one reader: their menu, their CSRF token, their
+  vote on a post, their own post as its author sees it. `html` is what the page shows as it is
+  rendered; a request replaces it with the reader's value.
+- ``@shared_page(fill)`` on the view: ``fill(reader, facts)`` gives the reader's values for the
+  view's own() parts, or None when the page must be rendered for them alone (their posts wait
+  for a moderator, say); `facts` are what the view kept with ``record()``. The menu and the
+  CSRF token, on every page, are filled here.
+
+So a logged-in reader's page costs a copy of the stored page with their few values spliced in,
+whatever its length; and a new piece of a reader's state (an unread-notifications badge) is an
+own() in a template and a value in a fill, with nothing to change in this module.
+
+Readers who must see something no one else does (moderators with their tools, a suspended
+reader with the notice) get pages rendered for them, uncached.
+
+Why the parts are filled on the server, not by a script fetching the reader's state as JSON:
+a reader without JavaScript gets the same page; a page view is one request, not two; nothing
+shows the visitor's page first and then changes under the reader's eyes; and a filled page
+costs the server a splice, no more than the JSON would.
 """
 
 import re
@@ -12,55 +35,52 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, g, request
+from flask import current_app, g, get_template_attribute, request
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from ..models import Role, User
 from ..services.rules import is_suspended
+from ..viewer import viewer
 
-SHARED_ROLES = frozenset({Role.READER, Role.AUTHOR})
+SHARING_ROLES = frozenset({Role.READER, Role.AUTHOR})
 
-# What fills a page's holes for one reader (hole name -> HTML), or None: render it for them.
-Personaliser = Callable[[User, dict], dict[str, str] | None]
-PERSONALISERS: dict[str, Personaliser] = {}
+# A reader's values for the own() parts of a page (name -> HTML), or None: render it for them.
+Fill = Callable[[User, dict], dict[str, str] | None]
 
 
 @dataclass(frozen=True)
 class SharedPage:
-    """A page for every reader of one role, in UTF-8, with each hole showing its default.
+    """A page as visitors get it, and as readers get it before their own values go in.
 
-    Filling it splices the reader's values over the defaults they replace: a reader's page
-    costs a copy of the page and a few hundred small pieces, whatever its length.
+    `reader` is in UTF-8 with each own() part showing its default; filling it splices a
+    reader's values over the defaults they replace.
     """
 
-    body: bytes
-    holes: dict[str, tuple[tuple[int, int], ...]]  # a hole's spans in the body, by its name
-    facts: dict  # what the view recorded for its personaliser
+    visitor: bytes
+    reader: bytes
+    holes: dict[str, tuple[tuple[int, int], ...]]  # an own() part's spans in `reader`
+    facts: dict  # what the view recorded for its fill
 
     @classmethod
-    def split(cls, html: str, marker: str, defaults: dict[str, str], facts: dict) -> "SharedPage":
-        """The page from its rendering with holes marked (a hole without a default is empty).
+    def split(
+        cls,
+        html: str,
+        marker: str,
+        own: dict[str, str],
+        parts: dict[str, tuple[str, str]],
+        facts: dict,
+    ) -> "SharedPage":
+        """The page from its rendering with parts marked, for visitors and for readers.
 
-        A hole's default may hold holes of its own (a post's card holds its vote buttons):
-        they are filled in it unless the reader's value replaces the whole of the outer one.
+        A part's markup may hold parts of its own (a post's card holds its vote buttons):
+        they are filled in it, unless the reader's value replaces the whole of the outer one.
         """
-        pattern = re.compile(f"{re.escape(marker)}([a-z0-9]+)-")
-        body = bytearray()
-        holes: dict[str, list[tuple[int, int]]] = defaultdict(list)
-
-        def add(text: str) -> None:
-            for number, part in enumerate(pattern.split(text)):
-                if number % 2 == 0:
-                    body.extend(part.encode())
-                    continue
-                start = len(body)
-                add(defaults.get(part, ""))
-                holes[part].append((start, len(body)))
-
-        add(html)
-        return cls(bytes(body), {name: tuple(spans) for name, spans in holes.items()}, facts)
+        visitor, _ = _splice(html, marker, own | {name: v for name, (v, _) in parts.items()})
+        reader, holes = _splice(html, marker, own | {name: r for name, (_, r) in parts.items()})
+        own_holes = {name: spans for name, spans in holes.items() if name not in parts}
+        return cls(visitor, reader, own_holes, facts)
 
     def fill(self, values: dict[str, str]) -> bytes:
         # Outer holes sort before the holes inside them; what lies inside a replaced one goes.
@@ -69,7 +89,7 @@ class SharedPage:
             for name, value in values.items()
             for start, end in self.holes.get(name, ())
         )
-        body, pieces, done = memoryview(self.body), [], 0
+        body, pieces, done = memoryview(self.reader), [], 0
         for start, negative_end, value in spliced:
             if start < done:
                 continue
@@ -79,35 +99,64 @@ class SharedPage:
         return b"".join(pieces)
 
 
-def personalised(endpoint: str) -> Callable[[Personaliser], Personaliser]:
-    """Share this endpoint's pages between logged-in readers, filled in by the function."""
+def _splice(
+    html: str, marker: str, values: dict[str, str]
+) -> tuple[bytes, dict[str, tuple[tuple[int, int], ...]]]:
+    pattern = re.compile(f"{re.escape(marker)}([a-z0-9]+)-")
+    body = bytearray()
+    holes: dict[str, list[tuple[int, int]]] = defaultdict(list)
 
-    def register(function: Personaliser) -> Personaliser:
-        PERSONALISERS[endpoint] = function
-        return function
+    def add(text: str) -> None:
+        for number, part in enumerate(pattern.split(text)):
+            if number % 2 == 0:
+                body.extend(part.encode())
+                continue
+            start = len(body)
+            add(values.get(part, ""))
+            holes[part].append((start, len(body)))
 
-    return register
+    add(html)
+    return bytes(body), {name: tuple(spans) for name, spans in holes.items()}
 
 
-def hole(name: str, html: str) -> Markup:
-    """`html`, or while a page is rendered to be shared, a hole that shows it by default.
+def shared_page(fill: Fill) -> Callable:
+    """Share the view's pages between visitors and readers, each reader's values from `fill`."""
+
+    def declare(view: Callable) -> Callable:
+        view.reader_fill = fill
+        return view
+
+    return declare
+
+
+def reader_part(name: str, caller: Callable[[bool], str]) -> Markup:
+    """A template's part that differs between visitors and readers (see the module's text)."""
+    parts = g.get("page_parts")
+    if parts is None:
+        return Markup(caller(viewer() is not None))
+    parts[name] = (str(caller(False)), str(caller(True)))
+    return Markup(f"{marker()}{name}-")  # nosec B704: our own marker
+
+
+def own(name: str, html: str) -> Markup:
+    """`html`, or while a page is rendered for all, a part each reader's request fills in.
 
     `html` is markup the caller made (a rendered macro, attributes it wrote), never raw text.
     """
-    defaults = g.get("hole_defaults")
+    defaults = g.get("own_defaults")
     if defaults is None:
         return Markup(html)  # nosec B704
-    defaults[name] = html
-    return Markup(f"{marker()}{name}-")  # nosec B704
+    defaults[name] = str(html)
+    return Markup(f"{marker()}{name}-")  # nosec B704: our own marker
 
 
-def sharing() -> bool:
-    """Whether the page being rendered is for every reader (so shows no one's own state)."""
-    return "hole_defaults" in g
+def rendering_for_all() -> bool:
+    """Whether the page being rendered is for everyone (so it shows no one's own state)."""
+    return "own_defaults" in g
 
 
 def record(**facts) -> None:
-    """Keep what a personaliser will need (the posts on the page, say) with a shared page."""
+    """Keep what a fill will need (the posts on the page, say) with a page rendered for all."""
     if "page_facts" in g:
         g.page_facts.update(facts)
 
@@ -116,22 +165,23 @@ def marker() -> str:
     return current_app.extensions["pagecache_marker"]
 
 
-def shared_kind(user: User | None) -> str | None:
-    """The readers this user may share pages with: those of the same role, if shown no notice."""
-    if user is None or user.role not in SHARED_ROLES or is_suspended(user):
-        return None
-    if request.endpoint not in PERSONALISERS:
-        return None
-    return user.role.value
+def view_fill() -> Fill | None:
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "reader_fill", None)
 
 
-def render_shared(kind: str) -> SharedPage | None:
-    """Run the view for a stand-in reader; None unless that gives a page (200)."""
+def shares_pages(user: User) -> bool:
+    """Whether this reader gets the page everyone shares, filled in: not moderators (their
+    tools are on every post), not a suspended reader (the notice is on every page)."""
+    return user.role in SHARING_ROLES and not is_suspended(user) and view_fill() is not None
+
+
+def render_for_all() -> SharedPage | None:
+    """Run the view for no one; None unless that gives a page (200)."""
     mark = marker()
     csrf_field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    # Id 0 is no one's: the stand-in wrote nothing, voted on nothing, flagged nothing.
-    g.stand_in = User(id=0, username=f"{mark}user-", role=Role(kind))
-    g.hole_defaults, g.page_facts = {}, {}
+    g.rendering_for_all = True
+    g.own_defaults, g.page_parts, g.page_facts = {}, {}, {}
     setattr(g, csrf_field, f"{mark}csrf-")  # what csrf_token() gives for the rest of the render
     try:
         view = current_app.view_functions[request.endpoint]
@@ -139,19 +189,26 @@ def render_shared(kind: str) -> SharedPage | None:
     except HTTPException:
         return None
     finally:
-        defaults, facts = g.pop("hole_defaults"), g.pop("page_facts")
-        g.pop("stand_in")
+        own_defaults, parts, facts = (
+            g.pop("own_defaults"),
+            g.pop("page_parts"),
+            g.pop("page_facts"),
+        )
+        g.pop("rendering_for_all")
         g.pop(csrf_field)
     if response.status_code != 200:
         return None
-    return SharedPage.split(response.get_data(as_text=True), mark, defaults, facts)
+    html = response.get_data(as_text=True)
+    return SharedPage.split(html, mark, own_defaults, parts, facts)
 
 
 def fill_for(user: User, page: SharedPage) -> bytes | None:
-    """The shared page with the reader's own state in its holes; None: render it for them."""
-    values = PERSONALISERS[request.endpoint](user, page.facts)
+    """The page with the reader's own values in it; None: render it for them."""
+    fill = view_fill()
+    values = fill(user, page.facts) if fill is not None else None
     if values is None:
         return None
+    menu = get_template_attribute("_macros/reader.html", "menu")
+    values["menu"] = str(menu(user))
     values["csrf"] = generate_csrf()
-    values["user"] = str(escape(user.username))
     return page.fill(values)

@@ -97,7 +97,9 @@ class FileVersions:
             os.close(descriptor)  # the mapping keeps the file
 
     def read(self, scopes: Sequence[str]) -> tuple[int, ...]:
-        return tuple(SLOT.unpack_from(self._map, slot_of(scope) * SLOT.size)[0] for scope in scopes)
+        return tuple(
+            SLOT.unpack_from(self._map, slot_of(scope) * SLOT.size)[0] for scope in scopes
+        )
 
     def bump(self, scopes: Iterable[str]) -> None:
         offsets = sorted({slot_of(scope) * SLOT.size for scope in scopes})

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import aliased, selectinload
 
-from ..errors import InvalidInput
 from .. import changes
+from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Article, Flag, Post, Role, Thread, User, Vote, utcnow
 from ..passwords import verify_password

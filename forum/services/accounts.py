@@ -12,9 +12,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import names
+from .. import changes, names
 from ..errors import ForumError, InvalidInput
-from .. import changes
 from ..extensions import db
 from ..models import Role, User, utcnow
 from ..passwords import hash_password, needs_rehash, verify_password

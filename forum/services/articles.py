@@ -6,9 +6,8 @@ from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import select
 
-from .. import ranking
+from .. import changes, ranking
 from ..errors import InvalidInput, NotAllowed
-from .. import changes
 from ..extensions import db
 from ..models import Article, ArticleStatus, Tag, Thread, ThreadOrigin, User, utcnow
 from ..permissions import can_edit_article, can_write_articles

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import changes
 from ..demo import (
     ARTICLES,
     AUTHOR,
@@ -15,7 +16,6 @@ from ..demo import (
     MODERATOR,
     USERS,
 )
-from .. import changes
 from ..extensions import db
 from ..models import Article, Post, Thread, ThreadOrigin, User, utcnow
 from .accounts import find_user_by_name, register

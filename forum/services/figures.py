@@ -5,8 +5,7 @@ from datetime import datetime
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from .. import ranking
-from .. import changes
+from .. import changes, ranking
 from ..extensions import db
 from ..models import Article, Post, PostStatus, Stance, Thread, Vote
 from .votes import UNSYNCHRONISED, store_rankings

@@ -16,8 +16,7 @@ from itertools import accumulate
 from flask import current_app
 from sqlalchemy import Table, func, insert, select
 
-from .. import ranking
-from .. import changes
+from .. import changes, ranking
 from ..extensions import db
 from ..models import Article, Post, Tag, Thread, User, Vote, article_tags, utcnow
 from ..names import fold

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import InvalidInput, NotAllowed
 from .. import changes
+from ..errors import InvalidInput, NotAllowed
 from ..extensions import db
 from ..models import (
     Action,

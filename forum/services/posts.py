@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import ScalarSelect, exists, select, true
 
-from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
 from .. import changes
+from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
 from ..extensions import db
 from ..models import (
     Article,

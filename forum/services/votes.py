@@ -7,9 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import ranking
+from .. import changes, ranking
 from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
-from .. import changes
 from ..extensions import db
 from ..models import Post, User, Vote, utcnow
 from .locks import post_debate_state, refresh_state

@@ -19,16 +19,16 @@ from sqlalchemy.orm import joinedload
 from .. import limits, pagecache
 from ..errors import ForumError, InvalidInput
 from ..extensions import db
-from ..forms import attach_error, status_for
+from ..forms import Deferred, attach_error, status_for
 from ..loaders import load_post, load_thread
 from ..models import Post, PostStatus, Stance, Thread, User
 from ..pagination import page_number
-from ..permissions import can_edit_post, can_post_in
+from ..permissions import can_edit_post
 from ..redirects import local_next
 from ..rendering import render_markdown
 from ..services import listings, moderation, posts, reader_state, votes
 from ..services.posts import Contribution
-from ..templating import card_holes, vote_holes
+from ..templating import card_values, vote_values
 from ..viewer import signed_in, viewer
 from .forms import ContributionForm, ReplyForm
 
@@ -38,7 +38,28 @@ STANCES = {stance.value for stance in Stance}
 MAX_PER_PAGE = 200
 
 
+def _reader_values(user: User, facts: dict) -> dict[str, str] | None:
+    """A reader's own votes and posts on a thread page rendered for everyone.
+
+    That page shows what a reader sees who wrote, voted on and flagged none of its posts. A
+    reader's own posts are rendered for them (with their edit and delete buttons, and their
+    text if a moderator hid it); a reader with posts waiting for a moderator, or with a flag
+    on the page, is shown a page rendered for them alone (None).
+    """
+    authors: dict[int, int | None] = facts["authors"]
+    mine = reader_state.in_thread(user, facts["thread_id"])
+    if mine.waiting or not mine.flagged.isdisjoint(authors):
+        return None
+    me = user.id  # read once: an ORM attribute costs a call per post of the page
+    values = _own_cards(user, [post_id for post_id, by in authors.items() if by == me])
+    for post_id, value in mine.votes.items():
+        if post_id in authors:
+            values |= vote_values(post_id, value)
+    return values
+
+
 @bp.get("/threads/<int:thread_id>")
+@pagecache.shared_page(_reader_values)
 def show(thread_id: int):
     return _render_thread(load_thread(thread_id))
 
@@ -55,59 +76,30 @@ def _listing() -> tuple[str, str | None, int]:
     return sort, stance, per_page
 
 
-def _render_thread(
-    thread: Thread,
-    form: ContributionForm | None = None,
-):
+def _render_thread(thread: Thread, form: ContributionForm | None = None):
     """The thread page in a fixed number of queries, whatever the number of posts."""
     sort, stance, per_page = _listing()
+    reader = viewer()
     listing = listings.thread_page(
-        thread, viewer(), sort=sort, stance=stance, page=page_number(), per_page=per_page
+        thread, reader, sort=sort, stance=stance, page=page_number(), per_page=per_page
     )
     shown = [post.id for post in listing.posts]
     pagecache.record(thread_id=thread.id, authors=listing.authors)
-    if form is None and can_post_in(viewer(), thread):
-        # Only for those who may post: a form makes a CSRF token, and with it a session
-        # cookie, which would keep visitors' pages out of the cache.
-        form = ContributionForm()
-    status = status_for(form) if form else 200
     return render_template(
         "threads/show.html",
         thread=listing.thread,
         article=listing.article,
         page=listing.contributions,
         replies=listing.replies,
-        # A page shared between readers has holes for their votes (_reader_state).
-        my_votes={} if pagecache.sharing() else votes.votes_of(viewer(), shown),
-        flagged=set() if pagecache.sharing() else moderation.flagged_by(viewer(), shown),
+        my_votes=votes.votes_of(reader, shown),
+        flagged=moderation.flagged_by(reader, shown),
         summary=listing.summary,
         shown=set(shown),
         sort=listing.sort,
         stance=listing.stance,
         per_page=per_page if per_page != current_app.config["POSTS_PER_PAGE"] else None,
-        form=form,
-    ), status
-
-
-@pagecache.personalised("threads.show")
-def _reader_state(user: User, facts: dict) -> dict[str, str] | None:
-    """A reader's own posts and votes on a thread page shared between readers.
-
-    The shared page is that of a reader who wrote, voted on and flagged none of its posts. A
-    reader's own posts are rendered for them (with their edit and delete buttons, and their
-    text if a moderator hid it); a reader with posts waiting for a moderator, or with a flag
-    on the page, is shown a page rendered for them alone (None).
-    """
-    authors: dict[int, int | None] = facts["authors"]
-    mine = reader_state.in_thread(user, facts["thread_id"])
-    if mine.waiting or not mine.flagged.isdisjoint(authors):
-        return None
-    me = user.id  # read once: an ORM attribute costs a call per post of the page
-    state = _own_cards(user, [post_id for post_id, by in authors.items() if by == me])
-    for post_id, value in mine.votes.items():
-        if post_id in authors:
-            state |= vote_holes(post_id, value)
-    return state
+        form=form or Deferred(ContributionForm),
+    ), (200 if form is None else status_for(form))
 
 
 def _own_cards(user: User, post_ids: list[int]) -> dict[str, str]:
@@ -123,7 +115,7 @@ def _own_cards(user: User, post_ids: list[int]) -> dict[str, str]:
         .options(joinedload(Post.author), joinedload(Post.thread, innerjoin=True))
     ):
         card = reply_card if post.is_reply else contribution
-        cards |= card_holes(post.id, str(card(post, post.thread.article, user, 0, set())))
+        cards |= card_values(post.id, str(card(post, post.thread.article, user, 0, set())))
     return cards
 
 
