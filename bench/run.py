@@ -3,10 +3,11 @@
 Builds a fresh SQLite database with `flask gen-data`, starts the forum, bench/hello.py and
 bench/insert_app.py under gunicorn (2 sync workers each, loopback), drives every scenario with
 wrk, alternating targets within each round, and prints medians of the rounds; then measures a
-worker's memory. With --scale the database has a million posts and the read scenarios also
-run on a 1,000-post database, for the latency ratio between the two. A login burst (20 logins
-at once while other clients read pages, bench/login_burst.py) runs last; `--only login-burst`
-runs it alone.
+worker's memory. The mixed scenarios (bench/mixed.py) read a page while paced clients vote;
+`--only mixed` runs them alone. With --scale the database has a million posts and the read
+scenarios also run on a 1,000-post database, for the latency ratio between the two. A login
+burst (20 logins at once while other clients read pages, bench/login_burst.py) runs last;
+`--only login-burst` runs it alone.
 """
 
 import argparse
@@ -42,6 +43,8 @@ SCALE = {"articles": 5_000, "users": 100_000, "posts": 1_000_000, "votes": 2_000
 SMALL = {"articles": 20, "users": 200, "posts": 1_000, "votes": 3_000}
 BIG_THREAD = 400
 READS = ("thread, 200 per page", "thread, first page", "article page", "front page")
+WRITE_FLOOR = "fixed stack floor: JSON write"
+READER_FLOOR = "fixed stack floor: the reader's page"
 
 
 @dataclass
@@ -55,11 +58,21 @@ class Scenario:
     expect: int = 200
     ceiling: str = ""
     target: float | None = 0.0  # None: a ratio shown for comparison, with no target
+    compare: str = ""  # a second ceiling, its ratio shown beside the judged one
+    load: object | None = None  # writes beside wrk: check, start, stop, summary (mixed.py)
+    group: str = ""  # scenarios of one group run side by side in every round
+    min_rounds: int = 0  # rounds this scenario runs at least, beyond --rounds if need be
     rounds: list[dict] = field(default_factory=list)
 
 
 class Server:
-    """A gunicorn master with sync workers (or with threads: gthread) on a free loopback port."""
+    """A gunicorn master with sync workers (or with threads: gthread) on a free loopback port.
+
+    gunicorn reads the gunicorn.conf.py of the folder it is started in (`make bench`: the
+    forum's, with 16 threads, which turn sync workers into gthread ones, and a new worker every
+    10,000 or so requests); the worker class, the threads and `--max-requests 0` are given here
+    so every server runs as this says and no worker restarts in the middle of a round.
+    """
 
     def __init__(
         self, app: str, directory: Path, env: dict, log: Path, workers: int = 2, threads: int = 0
@@ -68,7 +81,9 @@ class Server:
         command = [str(BIN / "gunicorn"), "--workers", str(workers), "--chdir", str(directory)]
         if threads:
             command += ["--worker-class", "gthread", "--threads", str(threads)]
-        command += ["--bind", f"127.0.0.1:{self.port}", app]
+        else:
+            command += ["--worker-class", "sync", "--threads", "1"]
+        command += ["--max-requests", "0", "--bind", f"127.0.0.1:{self.port}", app]
         self.log = log.open("w")
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 30
@@ -257,7 +272,7 @@ def forum_scenarios(
             port,
             f"{thread}?per_page=200",
             headers=reader,
-            ceiling=READS[0],
+            ceiling=READER_FLOOR,
             target=0.8,
         ),
         Scenario(
@@ -276,8 +291,9 @@ def forum_scenarios(
             headers=reader,
             bodies=(urlencode(contribution),),
             expect=302,
-            ceiling="insert app",
+            ceiling=WRITE_FLOOR,
             target=0.40,
+            compare="insert app",
         ),
         Scenario(
             "vote (JSON)",
@@ -286,8 +302,9 @@ def forum_scenarios(
             "POST",
             headers=vote,
             bodies=("value=1", "value=-1"),
-            ceiling="insert app",
+            ceiling=WRITE_FLOOR,
             target=0.60,
+            compare="insert app",
         ),
     ]
 
@@ -312,29 +329,44 @@ def lua_script(scenario: Scenario) -> str:
     lines += [
         "done = function(summary, latency, requests)",
         "  local e = summary.errors",
-        '  io.write(string.format("BENCH %d %d %d %d %d %d\\n", summary.requests,',
+        '  io.write(string.format("BENCH %d %d %d %d %d %d %d %d %d\\n", summary.requests,',
         "    summary.duration, latency:percentile(50), latency:percentile(99), e.status,",
-        "    e.connect + e.read + e.write + e.timeout))",
+        "    e.connect, e.read, e.write, e.timeout))",
         "end",
     ]
     return "\n".join(lines) + "\n"
 
 
-def run_wrk(scenario: Scenario, seconds: int, connections: int, workdir: Path) -> dict:
+def run_wrk(
+    scenario: Scenario, seconds: int, connections: int, workdir: Path, load: bool = True
+) -> dict:
+    """One wrk run; with the scenario's writes going on around it, unless load is False."""
     script = workdir / "scenario.lua"
     script.write_text(lua_script(scenario))
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
     command += ["-s", str(script), f"http://127.0.0.1:{scenario.port}{scenario.path}"]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    writes = scenario.load if load else None
+    if writes:
+        writes.start()
+    started = time.monotonic()
+    try:
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    finally:
+        ended = time.monotonic()
+        written = writes.stop(started, ended) if writes else {}
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    done, duration, p50, p99, bad_status, socket_errors = map(int, line.split()[1:])
-    return {
+    done, duration, p50, p99, *errors = map(int, line.split()[1:])
+    result = {
         "requests": done,
         "rps": done / (duration / 1e6),
         "p50_ms": p50 / 1000,
         "p99_ms": p99 / 1000,
-        "errors": bad_status + socket_errors,
+        "errors": sum(errors),
     }
+    if sum(errors):
+        kinds = ("status", "connect", "read", "write", "timeout")
+        result["error_kinds"] = {kind: n for kind, n in zip(kinds, errors, strict=True) if n}
+    return result | written
 
 
 def check(scenario: Scenario) -> None:
@@ -347,18 +379,49 @@ def check(scenario: Scenario) -> None:
         raise RuntimeError(
             f"{scenario.name}: expected {scenario.expect}, got {status}: {text[:300]}"
         )
+    if scenario.load:
+        scenario.load.check()
+
+
+def groups(scenarios: list[Scenario]) -> list[list[Scenario]]:
+    """The scenarios in runs of one group each (a scenario of no group is a run of its own)."""
+    runs: list[list[Scenario]] = []
+    for scenario in scenarios:
+        if runs and scenario.group and runs[-1][0].group == scenario.group:
+            runs[-1].append(scenario)
+        else:
+            runs.append([scenario])
+    return runs
 
 
 def run_rounds(scenarios: list[Scenario], args, workdir: Path) -> None:
-    """Every target once per round, the order rotated each round; a short warm-up first."""
+    """Every target once per round, the order rotated each round; a short warm-up first.
+
+    A group's scenarios run one after the other, in the opposite order every other round,
+    so a mix and its twin see the same machine. Scenarios that ask for more rounds than
+    --rounds get them after the others are done.
+    """
     for scenario in scenarios:
         check(scenario)
-        run_wrk(scenario, 1, args.connections, workdir)
-    for number in range(args.rounds):
-        shift = number % len(scenarios)
-        for scenario in scenarios[shift:] + scenarios[:shift]:
-            scenario.rounds.append(run_wrk(scenario, args.duration, args.connections, workdir))
-        print(f"  round {number + 1} of {args.rounds} done", flush=True)
+        run_wrk(scenario, 1, args.connections, workdir, load=False)
+    total = max([args.rounds] + [scenario.min_rounds for scenario in scenarios])
+    for number in range(total):
+        runs = [
+            run
+            for run in groups(scenarios)
+            if number < max(args.rounds, *(scenario.min_rounds for scenario in run))
+        ]
+        shift = number % len(runs)
+        for run in runs[shift:] + runs[:shift]:
+            for scenario in run[::-1] if number % 2 else run:
+                result = run_wrk(scenario, args.duration, args.connections, workdir)
+                scenario.rounds.append(result)
+        print(f"  round {number + 1} of {total} done", flush=True)
+
+
+def median_ratio(mine: list[dict], theirs: list[dict]) -> float:
+    """The median of the per-round ratios of requests per second."""
+    return statistics.median(a["rps"] / b["rps"] for a, b in zip(mine, theirs, strict=True))
 
 
 def summarise(scenarios: list[Scenario]) -> list[dict]:
@@ -370,24 +433,27 @@ def summarise(scenarios: list[Scenario]) -> list[dict]:
         for key in ("rps", "p50_ms", "p99_ms"):
             row[key] = statistics.median(result[key] for result in scenario.rounds)
         row["errors"] = sum(result["errors"] for result in scenario.rounds)
+        if scenario.load:
+            row |= scenario.load.summary(scenario.rounds)
         if scenario.ceiling:
-            ceiling = by_name[scenario.ceiling].rounds
-            ratios = [
-                mine["rps"] / theirs["rps"]
-                for mine, theirs in zip(scenario.rounds, ceiling, strict=True)
-            ]
-            row |= {"ceiling": scenario.ceiling, "ratio": statistics.median(ratios)}
-            row |= {"target": scenario.target}
+            ratio = median_ratio(scenario.rounds, by_name[scenario.ceiling].rounds)
+            row |= {"ceiling": scenario.ceiling, "ratio": ratio, "target": scenario.target}
             if scenario.target is not None:
-                row["pass"] = row["ratio"] >= scenario.target and row["errors"] == 0
+                writes_ok = row.get("votes_ok", True) and not row.get("vote_failures")
+                row["pass"] = ratio >= scenario.target and row["errors"] == 0 and writes_ok
+        if scenario.compare in by_name:
+            row["compared"] = {
+                "ceiling": scenario.compare,
+                "ratio": median_ratio(scenario.rounds, by_name[scenario.compare].rounds),
+            }
         rows.append(row)
     return rows
 
 
 def print_table(rows: list[dict]) -> None:
     print(
-        f"\n{'scenario':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  {'ratio':>6} "
-        f"{'target':>7}  {'of':24} result"
+        f"\n{'scenario':38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  {'ratio':>6} "
+        f"{'target':>7}  {'of':38} result"
     )
     for row in rows:
         figures = f"{row['rps']:8.1f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f}"
@@ -396,10 +462,24 @@ def print_table(rows: list[dict]) -> None:
             if row["errors"]:
                 verdict += f" ({row['errors']} errors)"
             target = "" if row["target"] is None else f">= {row['target']}"
-            judged = f"{row['ratio']:6.3f} {target:>7}  {row['ceiling']:24}"
-            print(f"{row['scenario']:34} {figures}  {judged} {verdict}")
+            judged = f"{row['ratio']:6.3f} {target:>7}  {row['ceiling']:38}"
+            print(f"{row['scenario']:38} {figures}  {judged} {verdict}{remarks(row)}")
         else:
-            print(f"{row['scenario']:34} {figures}  {'(ceiling)':>6}")
+            print(f"{row['scenario']:38} {figures}  {'(ceiling)':>6}")
+
+
+def remarks(row: dict) -> str:
+    """The votes a mixed scenario delivered, and a write's ratio to its second ceiling."""
+    text = ""
+    if "votes_per_s" in row:
+        text += (
+            f"; votes {row['votes_per_s']:.1f}/s (lowest {row['votes_per_s_lowest']:.1f},"
+            f" due {row['votes_per_s_due']}, p50 {row['vote_p50_ms']:.0f} ms),"
+            f" {row['vote_failures']} failed"
+        )
+    if "compared" in row:
+        text += f"; {row['compared']['ratio']:.3f} of {row['compared']['ceiling']}"
+    return text
 
 
 def rss_mb(pid: int) -> float:
@@ -508,17 +588,24 @@ def ceilings(workdir: Path, servers: list[Server]) -> list[Scenario]:
     ]
 
 
-def stack_floors(workdir: Path, servers: list[Server], page: bytes) -> list[Scenario]:
-    """bench/stack_app.py: a logged-in JSON write and a page with nothing but the fixed
-    stack's own costs, the least a vote and a reader's page can cost here (shown against the
-    INSERT app and against the same page for a visitor, with no target)."""
+def stack_floors(
+    workdir: Path, servers: list[Server], page: bytes, reader_page: bytes
+) -> list[Scenario]:
+    """bench/stack_app.py: a logged-in JSON write and pages with nothing but the fixed
+    stack's own costs, the least a vote and a reader's page can cost here (the floors the
+    writes and the reader's page are judged by; shown against the INSERT app and against the
+    same page for a visitor, with no target)."""
     from stack_app import create_tables
 
-    database, stored = workdir / "stack.sqlite", workdir / "page.html"
+    database = workdir / "stack.sqlite"
     create_tables(str(database))
-    stored.write_bytes(page)
-    env = outside_env()
-    env |= {"BENCH_STACK_DATABASE": str(database), "BENCH_STACK_PAGE": str(stored)}
+    env = outside_env() | {"BENCH_STACK_DATABASE": str(database)}
+    for variable, name, content in (
+        ("BENCH_STACK_PAGE", "page.html", page),
+        ("BENCH_STACK_READER_PAGE", "reader-page.html", reader_page),
+    ):
+        (workdir / name).write_bytes(content)
+        env[variable] = str(workdir / name)
     env |= {"BENCH_STACK_SECRET": secrets.token_hex()}
     server = Server("stack_app:create_app()", ROOT / "bench", env, workdir / "stack.log")
     servers.append(server)
@@ -545,7 +632,31 @@ def stack_floors(workdir: Path, servers: list[Server], page: bytes) -> list[Scen
             ceiling=visitor_page,
             target=None,
         ),
+        Scenario(
+            READER_FLOOR,
+            server.port,
+            "/reader-page",
+            headers=reader,
+            ceiling=visitor_page,
+            target=None,
+        ),
     ]
+
+
+def uncached_forum(database: Path, marks: dict, workdir: Path, servers: list[Server]) -> Scenario:
+    """The big thread's 200-contribution page from a second forum with no cache at all
+    (NullCache): what every miss after a write, and every page rendered for one reader, costs."""
+    env = forum_env(database) | {"FLASK_CACHE_TYPE": "NullCache"}
+    server = Server("forum:create_app()", ROOT, env, workdir / "uncached.log")
+    servers.append(server)
+    path = f"/threads/{marks['thread']}?per_page=200"
+    for _ in range(2):  # a page served from a cache says so; this one must not be
+        _, headers, _ = request(server.port, "GET", path)
+        if headers.get("X-Cache") == "hit":
+            raise RuntimeError("the forum with FLASK_CACHE_TYPE=NullCache served a cached page")
+    return Scenario(
+        "thread, 200 per page, uncached", server.port, path, ceiling="hello world", target=0.01
+    )
 
 
 def parse_args() -> argparse.Namespace:
@@ -566,7 +677,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases and logs")
     parser.add_argument(
-        "--only", choices=["login-burst"], help="run only this scenario (its own results file)"
+        "--only",
+        choices=["login-burst", "mixed"],
+        help="run only these scenarios (their own results file)",
     )
     parser.add_argument("--login-rounds", type=int, default=5, help="bursts of 20 logins")
     parser.add_argument(
@@ -595,80 +708,113 @@ def only_login_burst(args, workdir: Path, size: dict, results: dict) -> None:
     results["login_burst"] = run_login_burst(args, database, landmarks(database), workdir)
 
 
+def targets_for(args, database: Path, workdir: Path, servers: list[Server]) -> tuple:
+    """Start the servers; the landmarks and every target of the run (only the mixed
+    scenarios with --only mixed)."""
+    from mixed import mixed_scenarios
+
+    port, marks, scenarios = start_forum(database, workdir, servers)
+    mixed = mixed_scenarios(port, marks, database)
+    if args.only == "mixed":
+        return marks, mixed
+    small_scenarios: list[Scenario] = []
+    if args.scale:
+        small = workdir / "small.sqlite"
+        build_database(small, SMALL)
+        _, _, twin = start_forum(small, workdir, servers)
+        small_scenarios = [s for s in twin if s.name in READS or "logged in" in s.name]
+        for scenario in small_scenarios:
+            scenario.name += " [1,000 posts]"
+    by_name = {scenario.name: scenario for scenario in scenarios}
+    pages = [by_name[name] for name in (READS[0], "thread, 200 per page, logged in")]
+    page, reader_page = (request(s.port, "GET", s.path, headers=s.headers)[2] for s in pages)
+    print(
+        f"  the 200-post page: {len(page.encode())} bytes to a visitor, "
+        f"{len(reader_page.encode())} to the reader",
+        flush=True,
+    )
+    targets = ceilings(workdir, servers)
+    targets += stack_floors(workdir, servers, page.encode(), reader_page.encode())
+    targets += [*scenarios, uncached_forum(database, marks, workdir, servers)]
+    return marks, targets + mixed + small_scenarios
+
+
+def memory_and_logins(args, database: Path, marks: dict, workdir: Path, results: dict) -> None:
+    """After the rounds, on servers of their own: a worker's memory, then the login burst."""
+    counts = [int(count) for count in args.memory_requests.split(",") if count]
+    if counts:
+        thread = f"/threads/{marks['thread']}"
+        print(f"\nMemory of one worker serving {thread} to a visitor", flush=True)
+        results["memory"] = measure_memory(database, thread, counts, workdir)
+        print_memory(results["memory"])
+        print(f"Memory of one worker serving {thread}?per_page=200 to a reader", flush=True)
+        results["memory_reader"] = measure_memory(
+            database, f"{thread}?per_page=200", counts, workdir, marks["reader"]
+        )
+        print_memory(results["memory_reader"])
+    results["login_burst"] = run_login_burst(args, database, marks, workdir)
+
+
+def results_file(args) -> str:
+    if args.only:
+        return {"login-burst": "results-logins.json", "mixed": "results-mixed.json"}[args.only]
+    return "results-scale.json" if args.scale else "results.json"
+
+
 def main() -> None:
     args = parse_args()
-    if shutil.which("wrk") is None and not args.only:
+    if shutil.which("wrk") is None and args.only != "login-burst":
         sys.exit("wrk is missing: apt-get install wrk (make bench installs it when root)")
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="forum-bench-"))
     size = SCALE if args.scale else {name: getattr(args, name) for name in MODERATE}
     results: dict = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count()},
+        "machine": {"cores": os.cpu_count(), "load_average": os.getloadavg()},
         "settings": {k: getattr(args, k) for k in ("rounds", "duration", "connections")},
         "gunicorn": "2 sync workers, 127.0.0.1; load: wrk -t1",
         "database": {**size, "big_thread_posts": BIG_THREAD},
     }
     servers: list[Server] = []
-    if args.only:
-        try:
-            only_login_burst(args, workdir, size, results)
-        finally:
-            if not args.keep:
-                shutil.rmtree(workdir, ignore_errors=True)
-        write_results(args, results, started, "results-logins.json")
-        return
     try:
-        print("Generating the database", flush=True)
-        database = workdir / ("big.sqlite" if args.scale else "forum.sqlite")
-        results["database"]["gen_data_seconds"] = round(build_database(database, size), 1)
-        _, marks, scenarios = start_forum(database, workdir, servers)
-        small_scenarios: list[Scenario] = []
-        if args.scale:
-            small = workdir / "small.sqlite"
-            build_database(small, SMALL)
-            _, _, twin = start_forum(small, workdir, servers)
-            small_scenarios = [s for s in twin if s.name in READS or "logged in" in s.name]
-            for scenario in small_scenarios:
-                scenario.name += " [1,000 posts]"
-        targets = ceilings(workdir, servers)
-        _, _, page = request(scenarios[0].port, "GET", scenarios[0].path)  # 200 per page
-        targets += stack_floors(workdir, servers, page.encode()) + scenarios + small_scenarios
-        print(f"Running {args.rounds} rounds of {len(targets)} targets", flush=True)
-        run_rounds(targets, args, workdir)
-        rows = summarise(targets)
-        main_rows = [row for row in rows if "[1,000 posts]" not in row["scenario"]]
-        results["scenarios"] = main_rows
-        print_table(main_rows)
-        if args.scale:
-            twin_rows = [
-                row | {"scenario": row["scenario"].removesuffix(" [1,000 posts]")}
-                for row in rows
-                if "[1,000 posts]" in row["scenario"]
-            ]
-            results["scale"] = scale_ratios(main_rows, twin_rows)
-            print_scale(results["scale"])
-        for server in servers:
-            server.stop()
-        servers.clear()
-        counts = [int(count) for count in args.memory_requests.split(",") if count]
-        if counts:
-            thread = f"/threads/{marks['thread']}"
-            print(f"\nMemory of one worker serving {thread} to a visitor", flush=True)
-            results["memory"] = measure_memory(database, thread, counts, workdir)
-            print_memory(results["memory"])
-            print(f"Memory of one worker serving {thread}?per_page=200 to a reader", flush=True)
-            results["memory_reader"] = measure_memory(
-                database, f"{thread}?per_page=200", counts, workdir, marks["reader"]
-            )
-            print_memory(results["memory_reader"])
-        results["login_burst"] = run_login_burst(args, database, marks, workdir)
+        if args.only == "login-burst":
+            only_login_burst(args, workdir, size, results)
+        else:
+            run_targets(args, workdir, size, results, servers)
     finally:
         for server in servers:
             server.stop()
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    write_results(args, results, started, "results-scale.json" if args.scale else "results.json")
+    results["machine"]["load_average_after"] = os.getloadavg()
+    write_results(args, results, started, results_file(args))
+
+
+def run_targets(args, workdir: Path, size: dict, results: dict, servers: list[Server]) -> None:
+    """The database, the rounds and their table; then, unless --only, memory and logins."""
+    print("Generating the database", flush=True)
+    database = workdir / ("big.sqlite" if args.scale else "forum.sqlite")
+    results["database"]["gen_data_seconds"] = round(build_database(database, size), 1)
+    marks, targets = targets_for(args, database, workdir, servers)
+    print(f"Running {args.rounds} rounds of {len(targets)} targets", flush=True)
+    run_rounds(targets, args, workdir)
+    rows = summarise(targets)
+    main_rows = [row for row in rows if "[1,000 posts]" not in row["scenario"]]
+    results["scenarios"] = main_rows
+    print_table(main_rows)
+    if args.scale:
+        twin_rows = [
+            row | {"scenario": row["scenario"].removesuffix(" [1,000 posts]")}
+            for row in rows
+            if "[1,000 posts]" in row["scenario"]
+        ]
+        results["scale"] = scale_ratios(main_rows, twin_rows)
+        print_scale(results["scale"])
+    for server in servers:
+        server.stop()
+    servers.clear()
+    if not args.only:
+        memory_and_logins(args, database, marks, workdir, results)
 
 
 def write_results(args, results: dict, started: float, name: str) -> None:

@@ -8,7 +8,8 @@ only what the forum cannot skip:
   commits and answers JSON.
 - GET /page answers the bytes of the file BENCH_STACK_PAGE (the forum's page, stored) after
   one small query, as the forum reads its content version; for a logged-in reader it also
-  loads the user, as any page that shows a reader their own votes must.
+  loads the user, as any page that shows a reader their own votes must. GET /reader-page does
+  the same with BENCH_STACK_READER_PAGE (the forum's page as a logged-in reader gets it).
 
 It shares insert_app.py's SQLite settings. The database file is BENCH_STACK_DATABASE;
 `create_tables` makes it, and GET /login logs in and returns the CSRF token.
@@ -17,7 +18,7 @@ It shares insert_app.py's SQLite settings. The database file is BENCH_STACK_DATA
 import os
 from pathlib import Path
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect, generate_csrf
@@ -64,17 +65,19 @@ def create_app(path: str = DATABASE) -> Flask:
         login_user(db.session.get(User, 1))
         return jsonify(token=generate_csrf())
 
-    page = (
-        Path(os.environ["BENCH_STACK_PAGE"]).read_bytes()
-        if "BENCH_STACK_PAGE" in os.environ
-        else b""
-    )
+    pages = {
+        "/page": _stored("BENCH_STACK_PAGE"),
+        "/reader-page": _stored("BENCH_STACK_READER_PAGE"),
+    }
 
-    @app.get("/page")
     def show_page():
         logged_in = current_user.is_authenticated  # loads the user a session cookie names
         db.session.scalar(select(Counter.score).where(Counter.id == 1))
+        page = pages[request.path]
         return Response(page, mimetype="text/html", headers={"X-Logged-In": str(logged_in)})
+
+    for path in pages:
+        app.add_url_rule(path, view_func=show_page, endpoint=path)
 
     @app.post("/vote")
     @login_required
@@ -84,6 +87,11 @@ def create_app(path: str = DATABASE) -> Flask:
         return jsonify(ok=True)
 
     return app
+
+
+def _stored(variable: str) -> bytes:
+    """The bytes of the file an environment variable names, or none."""
+    return Path(os.environ[variable]).read_bytes() if variable in os.environ else b""
 
 
 def _pragmas(connection) -> None:
