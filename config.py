@@ -117,6 +117,9 @@ class Config:
     CACHE_THRESHOLD = 100
     # How many of the pages it served last each process keeps unpickled, in front of the cache.
     PAGE_CACHE_RECENT = 16
+    # How many rendered posts each process keeps, so a page rendered again after a vote
+    # renders only the post that changed (forum/pagecache/cards.py); 0: none.
+    PAGE_CACHE_POSTS = 2000
     # Seconds a proxy or CDN in front may serve a visitor's page without asking again
     # (Cache-Control s-maxage); 0: it asks every time (with If-None-Match: a 304 when unchanged).
     PAGE_CACHE_S_MAXAGE = 0

@@ -4,6 +4,8 @@ Who sees a post is written twice, side by side: once in Python for one loaded po
 SQL conditions for queries that list posts. Change one, change the other.
 """
 
+import functools
+
 from sqlalchemy import ColumnElement, and_, exists, or_, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
@@ -110,6 +112,19 @@ def post_visible_to(user: User | None, post: PostEntity = Post) -> ColumnElement
     """SQL for can_see_post, on `post` (the Post entity or an alias of it)."""
     if can_moderate(user):
         return true()
+    if user is None and post is Post:
+        return _visitors_see_post()
+    return _post_visible_sql(user, post)
+
+
+@functools.cache
+def _visitors_see_post() -> ColumnElement[bool]:
+    # Built once: a visitor's pages list posts with it on every miss, and building the
+    # expression (with its alias of the posts table) costs more than running the query.
+    return _post_visible_sql(None, Post)
+
+
+def _post_visible_sql(user: User | None, post: PostEntity) -> ColumnElement[bool]:
     parent = aliased(Post)
     parent_through = exists().where(parent.id == post.parent_id, _let_through_sql(user, parent))
     return and_(_let_through_sql(user, post), or_(post.parent_id.is_(None), parent_through))

@@ -1,5 +1,6 @@
 """What templates may use besides their context: filters for dates, the permission predicates."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from babel import Locale
@@ -8,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_timedelta, get_loca
 from markupsafe import Markup
 
 from . import pagecache, permissions
-from .models import utcnow
+from .models import Post, utcnow
 from .viewer import viewer
 
 
@@ -47,9 +48,10 @@ def vote_values(post_id: int, my_vote: int) -> dict[str, str]:
     return {f"v{post_id}{part}": vote_attributes(my_vote, part) for part in VOTE_PARTS}
 
 
-def post_card(post_id: int, html: str) -> Markup:
-    """A post as shown; the author of the post gets it as its author sees it (card_values)."""
-    return pagecache.own(_card_name(post_id), str(html))
+def post_card(post: Post, caller: Callable[[], str]) -> Markup:
+    """A post's card, as the call block renders it (or as it last did: pagecache.cards); the
+    author of the post gets it as its author sees it (card_values)."""
+    return pagecache.own(_card_name(post.id), pagecache.remembered(post, caller))
 
 
 def card_values(post_id: int, html: str) -> dict[str, str]:

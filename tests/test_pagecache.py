@@ -12,8 +12,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from forum import changes, create_app, pagecache
 from forum.extensions import db
-from forum.models import PostStatus, Role, Thread, User, Vote, utcnow
-from forum.services import moderation, posts, votes
+from forum.models import Action, PostStatus, Role, Thread, User, Vote, utcnow
+from forum.services import accounts, moderation, posts, votes
 from forum.services.posts import Contribution
 from tests.conftest import PASSWORD
 
@@ -415,3 +415,56 @@ def test_readers_share_the_front_page_but_authors_see_their_drafts(
     assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
     assert "Your drafts" not in second.text
     assert "X-Cache" not in own.headers and "Your drafts" in own.text
+
+
+def test_a_page_rendered_again_after_a_vote_renders_only_the_post_that_changed(
+    app, client, thread, make_post, make_user
+):
+    voted, *others = [make_post(thread=thread, body=f"Point {n}") for n in range(5)]
+    url = f"/threads/{thread.id}"
+    client.get(url)
+    rendered = app.extensions["rendered_posts"]
+    before = len(rendered)
+
+    votes.cast_vote(voted, make_user(), 1)
+
+    page = client.get(url)
+    assert page.headers["X-Cache"] == "miss" and 'data-score="1"' in page.text
+    assert len(rendered) == before + 1  # the voted post's card, and no other, rendered anew
+
+
+def test_remembered_posts_show_what_a_fresh_rendering_shows(
+    app, client, thread, make_post, make_user, writer, monkeypatch
+):
+    """After each change, the page made of remembered posts is the page rendered from scratch,
+    for a visitor and for a reader."""
+    post = make_post(thread=thread, author=writer, body="The first point")
+    reply = make_post(parent=post, author=writer, body="An answer")
+    make_post(thread=thread, body="Another point")
+    moderator = make_user(role=Role.MODERATOR)
+    changes_in_turn = [
+        lambda: votes.cast_vote(post, make_user(), 1),
+        lambda: posts.edit_post(post, writer, posts.Contribution("agree", "Said again")),
+        lambda: accounts.update_profile(writer, accounts.Profile("Wendy", "", "", "en")),
+        lambda: moderation.set_featured(reply, moderator, True),
+        lambda: moderation.set_thread_state(thread, moderator, Action.LOCK),
+        lambda: moderation.hide_post(post, moderator, "spam"),
+    ]
+    url = f"/threads/{thread.id}"
+    rendered = app.extensions["rendered_posts"]
+    readers = [client, signed_in(app, make_user())]
+    for change in changes_in_turn:
+        for reader in readers:
+            reader.get(url)
+        change()
+        remembered = [reader.get(url) for reader in readers]
+        # Rendered from scratch: no cached page, no remembered post.
+        monkeypatch.setattr(pagecache, "_key", lambda: None)
+        monkeypatch.setattr(rendered, "size", 0)
+        monkeypatch.setattr(rendered, "_cards", type(rendered._cards)())
+        fresh = [reader.get(url) for reader in readers]
+        monkeypatch.undo()
+        assert [page.headers["X-Cache"] for page in remembered] == ["miss", "hit"]
+        for kept, new in zip(remembered, fresh, strict=True):
+            assert "X-Cache" not in new.headers
+            assert without_tokens(kept.text) == without_tokens(new.text)

@@ -32,6 +32,7 @@ from .. import changes
 from ..extensions import cache, db, redis_timeouts
 from ..models import Article, Thread
 from ..viewer import viewer
+from .cards import RenderedPosts, remembered
 from .link import CacheLink, RecentPages
 from .shared import (
     SharedPage,
@@ -52,6 +53,7 @@ __all__ = [
     "own",
     "reader_part",
     "record",
+    "remembered",
     "rendering_for_all",
     "shared_page",
 ]
@@ -239,6 +241,7 @@ def init_app(app: Flask) -> None:
     app.extensions["cache_link"] = link
     app.extensions["recent_pages"] = RecentPages(link, app.config["PAGE_CACHE_RECENT"])
     app.extensions["page_scopes"] = ScopeMap()
+    app.extensions["rendered_posts"] = RenderedPosts(app.config["PAGE_CACHE_POSTS"])
     with app.app_context():  # cache.cache is the app's backend
         app.extensions["page_versions"] = _make_versions(app, link)
     # Derived from the secret key: the same on every server sharing a cache, and not

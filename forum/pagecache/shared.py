@@ -30,6 +30,7 @@ shows the visitor's page first and then changes under the reader's eyes; and a f
 costs the server a splice, no more than the JSON would.
 """
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -77,8 +78,7 @@ class SharedPage:
         A part's markup may hold parts of its own (a post's card holds its vote buttons):
         they are filled in it, unless the reader's value replaces the whole of the outer one.
         """
-        visitor, _ = _splice(html, marker, own | {name: v for name, (v, _) in parts.items()})
-        reader, holes = _splice(html, marker, own | {name: r for name, (_, r) in parts.items()})
+        visitor, reader, holes = _splice(html, _pattern(marker), own, parts)
         own_holes = {name: spans for name, spans in holes.items() if name not in parts}
         return cls(visitor, reader, own_holes, facts)
 
@@ -99,24 +99,49 @@ class SharedPage:
         return b"".join(pieces)
 
 
+@functools.cache
+def _pattern(marker: str) -> re.Pattern:
+    return re.compile(f"{re.escape(marker)}([a-z0-9]+)-")
+
+
 def _splice(
-    html: str, marker: str, values: dict[str, str]
-) -> tuple[bytes, dict[str, tuple[tuple[int, int], ...]]]:
-    pattern = re.compile(f"{re.escape(marker)}([a-z0-9]+)-")
-    body = bytearray()
+    html: str, pattern: re.Pattern, own: dict[str, str], parts: dict[str, tuple[str, str]]
+) -> tuple[bytes, bytes, dict[str, tuple[tuple[int, int], ...]]]:
+    """The visitors' and the readers' bytes in one pass, with the readers' spans of each name.
+
+    Text outside parts is the same in both and encoded once; a part's marker takes its
+    visitors' markup in one and its readers' in the other; an own() marker its default in both.
+    """
+    visitor, reader = bytearray(), bytearray()
     holes: dict[str, list[tuple[int, int]]] = defaultdict(list)
-
-    def add(text: str) -> None:
-        for number, part in enumerate(pattern.split(text)):
-            if number % 2 == 0:
-                body.extend(part.encode())
-                continue
-            start = len(body)
-            add(values.get(part, ""))
-            holes[part].append((start, len(body)))
-
-    add(html)
-    return bytes(body), {name: tuple(spans) for name, spans in holes.items()}
+    # A stack, not recursion: (text, where it goes, its position, the name it fills, where
+    # that name's span began in the readers' bytes).
+    stack: list[tuple[str, bool, bool, int, str | None, int]] = [(html, True, True, 0, None, 0)]
+    while stack:
+        text, to_visitor, to_reader, done, name, began = stack.pop()
+        match = pattern.search(text, done)
+        end = match.start() if match else len(text)
+        piece = text[done:end].encode()
+        if to_visitor:
+            visitor.extend(piece)
+        if to_reader:
+            reader.extend(piece)
+        if match is None:
+            if name is not None and to_reader:
+                holes[name].append((began, len(reader)))
+            continue
+        stack.append((text, to_visitor, to_reader, match.end(), name, began))
+        inner, start = match.group(1), len(reader)
+        variants = parts.get(inner)
+        if variants is None:
+            stack.append((own.get(inner, ""), to_visitor, to_reader, 0, inner, start))
+        else:
+            # Pushed last, run first: the visitors' markup, then the readers'.
+            if to_reader:
+                stack.append((variants[1], False, True, 0, inner, start))
+            if to_visitor:
+                stack.append((variants[0], True, False, 0, None, start))
+    return bytes(visitor), bytes(reader), {name: tuple(spans) for name, spans in holes.items()}
 
 
 def shared_page(fill: Fill) -> Callable:

@@ -1,0 +1,121 @@
+"""Posts as last rendered, so a page rendered again after a vote renders only what changed.
+
+A thread page is almost all post cards, and a vote or a new post changes one of them: when the
+page's cached copy goes, every card but that one is taken from here. A card is kept under
+everything it shows: every column of the post's row, its author's name and role, whether its
+thread and article still take posts, the page's language and address (its flag link returns
+there); so an edit, a vote, a moderator's action or a new name gives it another key, and it
+is never shown stale. Its relative times ("2 hours ago") age as those of a cached page do,
+for at most CACHE_DEFAULT_TIMEOUT.
+
+Only cards rendered for no one are kept (a visitor's, or a page's rendered for all, with the
+reader parts inside: see shared.py); a reader's own view of a post is rendered every time.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from flask import current_app, g, request
+from flask_babel import get_locale
+from markupsafe import Markup
+from sqlalchemy import inspect
+
+from ..extensions import db
+from ..models import Post, Thread
+from ..viewer import viewer
+from .shared import rendering_for_all
+
+COLUMNS = tuple(attribute.key for attribute in inspect(Post).column_attrs)
+
+# (the card's HTML, the reader parts and own() defaults it declared)
+Card = tuple[str, dict[str, tuple[str, str]], dict[str, str]]
+
+
+class RenderedPosts:
+    """The cards this process rendered last, at most `size`, each for `timeout` seconds."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._cards: OrderedDict[tuple, tuple[float, Card]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    def get(self, key: tuple) -> Card | None:
+        with self._lock:
+            expires, card = self._cards.get(key, (0.0, None))
+            if card is None or expires < time.monotonic():
+                return None
+            self._cards.move_to_end(key)
+            return card
+
+    def put(self, key: tuple, card: Card, timeout: float) -> None:
+        if not self.size:
+            return
+        with self._lock:
+            self._cards[key] = (time.monotonic() + timeout, card)
+            while len(self._cards) > self.size:
+                self._cards.popitem(last=False)
+
+
+def card_key(post: Post, shared: bool) -> tuple:
+    state = post.__dict__  # the loaded values, read past the ORM's instrumentation
+    author = state.get("author") or post.author
+    return (
+        _page_context(post.thread_id, shared),
+        tuple(map(state.get, COLUMNS)),
+        None if author is None else (author.username, author.display_name, author.role),
+    )
+
+
+def _page_context(thread_id: int, shared: bool) -> tuple:
+    """What every card of the page shares: worked out once a page, not once a post."""
+    contexts = g.setdefault("card_contexts", {})
+    context = contexts.get((thread_id, shared))
+    if context is None:
+        thread = db.session.get(Thread, thread_id)  # in the session: no query
+        article = thread.article
+        context = contexts[(thread_id, shared)] = (
+            shared,
+            str(get_locale()),
+            request.full_path,
+            thread.locked,
+            article.discussion_open,
+            article.status,
+            article.author_id,
+        )
+    return context
+
+
+def remembered(post: Post, caller: Callable[[], str]) -> Markup:
+    """The card the call block renders for `post`, from the last time it rendered the same."""
+    if viewer() is not None:
+        return Markup(caller())
+    shared = rendering_for_all()
+    cards: RenderedPosts = current_app.extensions["rendered_posts"]
+    key = card_key(post, shared)
+    card = cards.get(key)
+    if card is None:
+        card = _render(caller, shared)
+        cards.put(key, card, current_app.config["CACHE_DEFAULT_TIMEOUT"])
+    html, parts, owns = card
+    if shared:
+        g.page_parts.update(parts)
+        g.own_defaults.update(owns)
+    return Markup(html)  # nosec B704: rendered by our own template
+
+
+def _render(caller: Callable[[], str], shared: bool) -> Card:
+    if not shared:
+        return str(caller()), {}, {}
+    # What the card declares, apart from what the rest of the page declared.
+    page_parts, own_defaults = g.page_parts, g.own_defaults
+    g.page_parts, g.own_defaults = {}, {}
+    try:
+        html = str(caller())
+        return html, g.page_parts, g.own_defaults
+    finally:
+        g.page_parts, g.own_defaults = page_parts, own_defaults
