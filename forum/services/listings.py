@@ -105,9 +105,14 @@ class Page(Generic[T]):
 
 
 def _paged(query: Select, page: int, per_page: int) -> Page:
-    """The page of `query` numbered `page`: two queries, its items and the count."""
-    found = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    return Page(tuple(found.items), found.page, found.per_page, found.total or 0)
+    """The page of `query` numbered `page`: two queries, its items and the count.
+
+    The count is the query's own WHERE with count(*) for its columns, not a count over the
+    query as a subquery, which has SQLite read every column of every row it counts.
+    """
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique()
+    counted = query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    return Page(tuple(items), page, per_page, db.session.scalar(counted.options()) or 0)
 
 
 def _readable(reader: User | None, article: Article) -> None:
