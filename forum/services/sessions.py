@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -91,18 +91,23 @@ def find(login_id: str) -> tuple[User, LoginSession] | None:
     number, _, key = login_id.partition(":")
     if not (number.isascii() and number.isdigit() and len(number) < 19 and key):
         return None
-    found = db.session.execute(
-        select(User, LoginSession)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(
-            LoginSession.key_hash == hash_key(key),
-            LoginSession.user_id == int(number),
-            LoginSession.last_seen_at > utcnow() - lifetime(),
-            User.banned.is_(False),
-            User.deleted_at.is_(None),
-        )
-    ).first()
+    params = {"key_hash": hash_key(key), "user_id": int(number), "since": utcnow() - lifetime()}
+    found = db.session.execute(FIND, params).first()
     return None if found is None else (found[0], found[1])
+
+
+# Built once: it runs on every request of a logged-in reader.
+FIND = (
+    select(User, LoginSession)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(
+        LoginSession.key_hash == bindparam("key_hash"),
+        LoginSession.user_id == bindparam("user_id"),
+        LoginSession.last_seen_at > bindparam("since"),
+        User.banned.is_(False),
+        User.deleted_at.is_(None),
+    )
+)
 
 
 def due_for_touch(row: LoginSession) -> bool:
