@@ -120,6 +120,9 @@ class Config:
     # How many rendered posts each process keeps, so a page rendered again after a vote
     # renders only the post that changed (forum/pagecache/cards.py); 0: none.
     PAGE_CACHE_POSTS = 2000
+    # How many readers' own values (their votes, menu, own posts) for a page each process
+    # keeps, so a reader reading the same page again costs a splice; 0: none.
+    PAGE_CACHE_READERS = 2000
     # Seconds a proxy or CDN in front may serve a visitor's page without asking again
     # (Cache-Control s-maxage); 0: it asks every time (with If-None-Match: a 304 when unchanged).
     PAGE_CACHE_S_MAXAGE = 0

@@ -15,7 +15,7 @@ from forum.extensions import db
 from forum.models import Action, PostStatus, Role, Thread, User, Vote, utcnow
 from forum.services import accounts, moderation, posts, votes
 from forum.services.posts import Contribution
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, counted_statements
 
 
 def test_a_visitor_gets_the_cached_page_the_second_time(client, thread, make_post):
@@ -344,10 +344,13 @@ def test_servers_sharing_redis_see_each_others_writes(app_config, thread, reader
         assert first.get(url).headers["X-Cache"] == "miss"
         assert second.get(url).headers["X-Cache"] == "hit"  # stored by the other server
 
-        with apps[0].app_context():  # the write is taken by one of the servers
+        # The write is taken by one of the servers. (The ids are read first: the fixtures'
+        # objects would load in that app's context on a connection of its engine.)
+        thread_id, reader_id = thread.id, reader.id
+        with apps[0].app_context():
             posts.add_contribution(
-                db.session.get(Thread, thread.id),
-                db.session.get(User, reader.id),
+                db.session.get(Thread, thread_id),
+                db.session.get(User, reader_id),
                 Contribution("agree", "Written elsewhere"),
             )
 
@@ -461,10 +464,41 @@ def test_remembered_posts_show_what_a_fresh_rendering_shows(
         # Rendered from scratch: no cached page, no remembered post.
         monkeypatch.setattr(pagecache, "_key", lambda: None)
         monkeypatch.setattr(rendered, "size", 0)
-        monkeypatch.setattr(rendered, "_cards", type(rendered._cards)())
+        monkeypatch.setattr(rendered, "_values", type(rendered._values)())
         fresh = [reader.get(url) for reader in readers]
         monkeypatch.undo()
         assert [page.headers["X-Cache"] for page in remembered] == ["miss", "hit"]
         for kept, new in zip(remembered, fresh, strict=True):
             assert "X-Cache" not in new.headers
             assert without_tokens(kept.text) == without_tokens(new.text)
+
+
+def test_a_reader_reading_a_page_again_costs_only_the_login_lookup(app, thread, make_post, reader):
+    votes.cast_vote(make_post(thread=thread, body="A point"), reader, 1)
+    client = signed_in(app, reader)
+    url = f"/threads/{thread.id}"
+    client.get(url)
+    with counted_statements() as statements:
+        again = client.get(url)
+    assert again.headers["X-Cache"] == "hit" and 'aria-pressed="true"' in again.text
+    assert len(statements) == 1  # the login session and its user; the votes are kept
+
+
+@pytest.mark.parametrize(
+    ("act", "shown"),
+    [
+        (lambda post, reader: votes.cast_vote(post, reader, -1), 'aria-pressed="true"'),
+        (lambda post, reader: moderation.flag_post(post, reader, "spam"), "You flagged this"),
+        (
+            lambda post, reader: posts.add_reply(post, reader, "My own answer"),
+            "/edit",  # the reader's reply, with its edit link
+        ),
+    ],
+)
+def test_what_a_reader_does_shows_on_their_next_page(app, thread, make_post, reader, act, shown):
+    post = make_post(thread=thread, body="A point")
+    client = signed_in(app, reader)
+    url = f"/threads/{thread.id}"
+    assert shown not in client.get(url).text and shown not in client.get(url).text
+    act(post, reader)
+    assert shown in client.get(url).text

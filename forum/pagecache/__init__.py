@@ -32,8 +32,9 @@ from .. import changes
 from ..extensions import cache, db, redis_timeouts
 from ..models import Article, Thread
 from ..viewer import viewer
-from .cards import RenderedPosts, remembered
+from .cards import remembered
 from .link import CacheLink, RecentPages
+from .memo import Memo
 from .shared import (
     SharedPage,
     fill_for,
@@ -167,7 +168,7 @@ def _serve_cached() -> Response | None:
     assert isinstance(page, SharedPage)
     if user is None:
         return _public(_cached_response(page.visitor, state), etag)
-    body = fill_for(user, page)
+    body = fill_for(user, page, key)
     return None if body is None else _cached_response(body, state)
 
 
@@ -241,7 +242,8 @@ def init_app(app: Flask) -> None:
     app.extensions["cache_link"] = link
     app.extensions["recent_pages"] = RecentPages(link, app.config["PAGE_CACHE_RECENT"])
     app.extensions["page_scopes"] = ScopeMap()
-    app.extensions["rendered_posts"] = RenderedPosts(app.config["PAGE_CACHE_POSTS"])
+    app.extensions["rendered_posts"] = Memo(app.config["PAGE_CACHE_POSTS"])
+    app.extensions["reader_values"] = Memo(app.config["PAGE_CACHE_READERS"])
     with app.app_context():  # cache.cache is the app's backend
         app.extensions["page_versions"] = _make_versions(app, link)
     # Derived from the secret key: the same on every server sharing a cache, and not

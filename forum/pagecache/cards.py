@@ -12,9 +12,6 @@ Only cards rendered for no one are kept (a visitor's, or a page's rendered for a
 reader parts inside: see shared.py); a reader's own view of a post is rendered every time.
 """
 
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app, g, request
@@ -25,40 +22,13 @@ from sqlalchemy import inspect
 from ..extensions import db
 from ..models import Post, Thread
 from ..viewer import viewer
+from .memo import Memo
 from .shared import rendering_for_all
 
 COLUMNS = tuple(attribute.key for attribute in inspect(Post).column_attrs)
 
 # (the card's HTML, the reader parts and own() defaults it declared)
 Card = tuple[str, dict[str, tuple[str, str]], dict[str, str]]
-
-
-class RenderedPosts:
-    """The cards this process rendered last, at most `size`, each for `timeout` seconds."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._cards: OrderedDict[tuple, tuple[float, Card]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._cards)
-
-    def get(self, key: tuple) -> Card | None:
-        with self._lock:
-            expires, card = self._cards.get(key, (0.0, None))
-            if card is None or expires < time.monotonic():
-                return None
-            self._cards.move_to_end(key)
-            return card
-
-    def put(self, key: tuple, card: Card, timeout: float) -> None:
-        if not self.size:
-            return
-        with self._lock:
-            self._cards[key] = (time.monotonic() + timeout, card)
-            while len(self._cards) > self.size:
-                self._cards.popitem(last=False)
 
 
 def card_key(post: Post, shared: bool) -> tuple:
@@ -95,7 +65,7 @@ def remembered(post: Post, caller: Callable[[], str]) -> Markup:
     if viewer() is not None:
         return Markup(caller())
     shared = rendering_for_all()
-    cards: RenderedPosts = current_app.extensions["rendered_posts"]
+    cards: Memo = current_app.extensions["rendered_posts"]
     key = card_key(post, shared)
     card = cards.get(key)
     if card is None:

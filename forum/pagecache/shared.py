@@ -36,7 +36,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, g, get_template_attribute, request
+from flask import current_app, g, get_template_attribute, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
@@ -44,6 +44,7 @@ from werkzeug.exceptions import HTTPException
 from ..models import Role, User
 from ..services.rules import is_suspended
 from ..viewer import viewer
+from .memo import Memo
 
 SHARING_ROLES = frozenset({Role.READER, Role.AUTHOR})
 
@@ -227,8 +228,29 @@ def render_for_all() -> SharedPage | None:
     return SharedPage.split(html, mark, own_defaults, parts, facts)
 
 
-def fill_for(user: User, page: SharedPage) -> bytes | None:
-    """The page with the reader's own values in it; None: render it for them."""
+# Kept for a page that must be rendered for the reader alone (the fill said None).
+ALONE: dict[str, str] = {}
+
+
+def fill_for(user: User, page: SharedPage, key: str) -> bytes | None:
+    """The page with the reader's own values in it; None: render it for them.
+
+    The values are kept for the next request of the same reader for the same page: the page's
+    key changes with everything they depend on (their votes, flags and posts are all under
+    the page's article), and the CSRF token is the one of their session.
+    """
+    kept: Memo = current_app.extensions["reader_values"]
+    csrf_field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    memo_key = (key, user.id, session.get(csrf_field))
+    values = kept.get(memo_key)
+    if values is None:
+        values = _values_for(user, page) or ALONE
+        if session.get(csrf_field) == memo_key[2]:  # (no new token was made for the session)
+            kept.put(memo_key, values, current_app.config["CACHE_DEFAULT_TIMEOUT"])
+    return None if values is ALONE else page.fill(values)
+
+
+def _values_for(user: User, page: SharedPage) -> dict[str, str] | None:
     fill = view_fill()
     values = fill(user, page.facts) if fill is not None else None
     if values is None:
@@ -236,4 +258,4 @@ def fill_for(user: User, page: SharedPage) -> bytes | None:
     menu = get_template_attribute("_macros/reader.html", "menu")
     values["menu"] = str(menu(user))
     values["csrf"] = generate_csrf()
-    return page.fill(values)
+    return values

@@ -67,6 +67,7 @@ def flag_post(post: Post, user: User, reason: str, details: str = "") -> Flag:
         raise InvalidInput(ALREADY_FLAGGED, field="reason")
     flag = Flag(post=post, user=user, reason=code, details=details)
     db.session.add(flag)
+    changes.article(post.article_id)  # the flagging reader's own page says they flagged it
     try:
         db.session.commit()
     except IntegrityError:
