@@ -12,7 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from werkzeug.serving import make_server
 
 from forum import create_app
@@ -305,6 +305,21 @@ def writes_locked(app: Flask) -> Iterator[None]:
             connection.rollback()
     finally:
         engine.dispose()
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the block, in order."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

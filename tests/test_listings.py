@@ -6,12 +6,10 @@ only; a hidden post is listed to everyone (its text is a placeholder for most) b
 the lists that carry text (the feed, the profile, the editor's picks).
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from forum.errors import NotAllowed
 from forum.extensions import db
@@ -36,6 +34,7 @@ from forum.services.listings import (
     profile_posts,
     thread_page,
 )
+from tests.conftest import counted_statements
 
 VIEWERS = ["visitor", "reader", "writer", "moderator"]
 READER = ThreadOrigin.READER
@@ -410,26 +409,12 @@ def test_a_profile_lists_twenty_posts_a_page_newest_first(thread, writer, make_p
 # A fixed number of queries, whatever the number of posts.
 
 
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def statements(read: Callable[[], object], *given: object) -> int:
     """The statements `read` runs, with nothing in the session but the objects it is given."""
     db.session.expire_all()
     for instance in given:
         db.session.refresh(instance)
-    with counted() as executed:
+    with counted_statements() as executed:
         read()
     return len(executed)
 

@@ -1,15 +1,12 @@
 """The thread page loads in a fixed number of SQL statements, however long the debate."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from forum.extensions import db
 from forum.models import Stance
 from forum.services import posts
 from forum.services.posts import Contribution
+from tests.conftest import counted_statements
 
 STANCES = [Stance.AGREE, Stance.DISAGREE, Stance.EXAMPLE]
 
@@ -18,20 +15,6 @@ STANCES = [Stance.AGREE, Stance.DISAGREE, Stance.EXAMPLE]
 def app_config(app_config: dict) -> dict:
     # What a page costs when it is rendered, not when the visitors' cache answers.
     return {**app_config, "CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def fill(thread, make_user, contributions: int) -> None:
