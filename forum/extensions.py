@@ -23,6 +23,9 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -156,19 +159,52 @@ def _request_translations():
 
 
 def _install_template_gettext(app: Flask) -> None:
-    # Flask-Babel looks the translations up on every call; a long thread page makes
-    # thousands of calls, so templates get callables that look them up once per request.
+    """Templates' gettext, newstyle (the string is always %-formatted with the keywords), with
+    the translations looked up once per request.
+
+    Flask-Babel looks the translations up on every call, and Jinja's own newstyle wrappers
+    take the whole template context: called inside a loop, each call copies every variable in
+    the template into a new context, which on a long thread page cost more than rendering the
+    posts. These take only the evaluation context, for autoescaping.
+    """
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, **variables) -> str:
+        return _formatted(eval_ctx, _request_translations().ugettext(string), variables)
+
+    @pass_eval_context
+    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        text = _request_translations().ungettext(singular, plural, num)
+        return _formatted(eval_ctx, text, variables)
+
+    @pass_eval_context
+    def pgettext(eval_ctx: EvalContext, context: str, string: str, **variables) -> str:
+        variables.setdefault("context", context)
+        text = _request_translations().upgettext(context, string)
+        return _formatted(eval_ctx, text, variables)
+
+    @pass_eval_context
+    def npgettext(
+        eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int, **variables
+    ) -> str:
+        variables.setdefault("context", context)
+        variables.setdefault("num", num)
+        text = _request_translations().unpgettext(context, singular, plural, num)
+        return _formatted(eval_ctx, text, variables)
+
+    # Installed as they are (newstyle=False: Jinja wraps nothing), then templates are compiled
+    # for newstyle calls, which these are.
     app.jinja_env.install_gettext_callables(
-        gettext=lambda string: _request_translations().ugettext(string),
-        ngettext=lambda singular, plural, n: _request_translations().ungettext(
-            singular, plural, n
-        ),
-        pgettext=lambda context, string: _request_translations().upgettext(context, string),
-        npgettext=lambda context, singular, plural, n: _request_translations().unpgettext(
-            context, singular, plural, n
-        ),
-        newstyle=True,
+        gettext, ngettext, newstyle=False, pgettext=pgettext, npgettext=npgettext
     )
+    app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
+
+
+def _formatted(eval_ctx: EvalContext, text: str, variables: dict) -> str:
+    if eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 def _login_cookie_settings(config: Config) -> None:
