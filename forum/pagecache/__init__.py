@@ -36,7 +36,6 @@ from .cards import remembered
 from .link import CacheLink, RecentPages
 from .memo import Memo
 from .shared import (
-    SharedPage,
     fill_for,
     own,
     reader_part,
@@ -165,7 +164,6 @@ def _serve_cached() -> Response | None:
         if page is None:
             return None
         _link().set(key, page)
-    assert isinstance(page, SharedPage)
     if user is None:
         return _public(_cached_response(page.visitor, state), etag)
     body = fill_for(user, page, key)

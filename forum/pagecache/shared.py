@@ -159,9 +159,11 @@ def reader_part(name: str, caller: Callable[[bool], str]) -> Markup:
     """A template's part that differs between visitors and readers (see the module's text)."""
     parts = g.get("page_parts")
     if parts is None:
-        return Markup(caller(viewer() is not None))
+        # The template's rendering.
+        return Markup(caller(viewer() is not None))  # nosec B704
     parts[name] = (str(caller(False)), str(caller(True)))
-    return Markup(f"{marker()}{name}-")  # nosec B704: our own marker
+    # Our own marker.
+    return Markup(f"{marker()}{name}-")  # nosec B704
 
 
 def own(name: str, html: str) -> Markup:
@@ -173,7 +175,8 @@ def own(name: str, html: str) -> Markup:
     if defaults is None:
         return Markup(html)  # nosec B704
     defaults[name] = str(html)
-    return Markup(f"{marker()}{name}-")  # nosec B704: our own marker
+    # Our own marker.
+    return Markup(f"{marker()}{name}-")  # nosec B704
 
 
 def rendering_for_all() -> bool:
