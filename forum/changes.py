@@ -10,7 +10,7 @@ Naming is explicit, not guessed from the rows a flush wrote: many writes change 
 page shows (a login, a password, a flag), and bulk UPDATEs name no objects.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from sqlalchemy import event
 
@@ -26,11 +26,6 @@ _listeners: list[Listener] = []
 def article(article_id: int) -> None:
     """The article's page and its threads' pages show something new."""
     _touched().add(article_scope(article_id))
-
-
-def articles(article_ids: Iterable[int]) -> None:
-    for article_id in article_ids:
-        article(article_id)
 
 
 def lists() -> None:

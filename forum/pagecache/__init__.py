@@ -68,7 +68,7 @@ class ScopeMap:
     never moves and a slug never changes; forgotten when everything changed (an import)."""
 
     def __init__(self) -> None:
-        self._articles: dict[tuple[str, object], int | None] = {}
+        self._articles: dict[tuple[str, object], int] = {}
         self._lock = threading.Lock()
 
     def article_of(self, kind: str, value: object) -> int | None:

@@ -19,7 +19,6 @@ from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import inspect
 
-from ..extensions import db
 from ..models import Post, Thread
 from ..viewer import viewer
 from .memo import Memo
@@ -35,20 +34,19 @@ def card_key(post: Post, shared: bool) -> tuple:
     state = post.__dict__  # the loaded values, read past the ORM's instrumentation
     author = state.get("author") or post.author
     return (
-        _page_context(post.thread_id, shared),
+        _page_context(post.thread, shared),
         tuple(map(state.get, COLUMNS)),
         None if author is None else (author.username, author.display_name, author.role),
     )
 
 
-def _page_context(thread_id: int, shared: bool) -> tuple:
+def _page_context(thread: Thread, shared: bool) -> tuple:
     """What every card of the page shares: worked out once a page, not once a post."""
     contexts = g.setdefault("card_contexts", {})
-    context = contexts.get((thread_id, shared))
+    context = contexts.get((thread.id, shared))
     if context is None:
-        thread = db.session.get(Thread, thread_id)  # in the session: no query
         article = thread.article
-        context = contexts[(thread_id, shared)] = (
+        context = contexts[(thread.id, shared)] = (
             shared,
             str(get_locale()),
             request.full_path,
