@@ -4,6 +4,7 @@ import os
 import re
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -502,3 +503,22 @@ def test_what_a_reader_does_shows_on_their_next_page(app, thread, make_post, rea
     assert shown not in client.get(url).text and shown not in client.get(url).text
     act(post, reader)
     assert shown in client.get(url).text
+
+
+def test_the_versions_of_a_relative_sqlite_path_sit_beside_the_database(
+    app_config, tmp_path, monkeypatch
+):
+    """Flask-SQLAlchemy puts sqlite:///name.sqlite in the instance folder: so do the versions,
+    whichever folder a worker was started from."""
+    monkeypatch.chdir(tmp_path)
+    name = f"relative-{uuid.uuid4().hex}.sqlite"
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{name}"})
+    versions = app.extensions["page_versions"].path
+    try:
+        assert versions == Path(app.instance_path) / f"{name}.page-versions"
+        assert not (tmp_path / f"{name}.page-versions").exists()
+    finally:
+        versions.unlink(missing_ok=True)
+        (tmp_path / f"{name}.page-versions").unlink(missing_ok=True)
+        with app.app_context():
+            db.engine.dispose()

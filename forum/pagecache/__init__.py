@@ -215,7 +215,8 @@ def _make_versions(app: Flask, link: CacheLink) -> Versions:
     if backend == "NullCache" or uri in ("sqlite://", "sqlite:///:memory:"):
         return LocalVersions()  # nothing is cached, or no other process sees this database
     if uri.startswith("sqlite:///"):
-        path = Path(f"{uri.removeprefix('sqlite:///')}.page-versions")
+        # The file the engine opens: Flask-SQLAlchemy puts a relative path in the instance folder.
+        path = Path(f"{db.engine.url.database}.page-versions")
     else:
         # One file per database (and schema) in the instance folder. Servers that share a
         # database need a shared cache (RedisCache) for their versions as for their pages.
