@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-from config import Config
-from forum.services.generate import GENERATED_PASSWORD
+from forum.config import Config
+from forum.sample.generate import GENERATED_PASSWORD
 from run import Server, csrf_token, log_in, request, session_cookie
 
 LOGINS = 20

@@ -9,24 +9,23 @@ DEV_SECRET_KEY = "dev-only-secret-change-me"  # nosec B105
 MIN_SECRET_KEY_BYTES = 32
 
 
+class SecretKeyMissing(RuntimeError):
+    """FLASK_SECRET_KEY is not set (or is the public development key) outside debug and tests."""
+
+
 def _key_bytes(key: str | bytes) -> bytes:
     return key if isinstance(key, bytes) else str(key).encode()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: config from config.Config, then FLASK_* variables, then test_config."""
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        template_folder="../templates",
-        static_folder="../static",
-    )
-    app.config.from_object("config.Config")
+    """Build the app: config from forum.config.Config, then FLASK_* variables, then test_config."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object("forum.config.Config")
     app.config.from_prefixed_env()
     if test_config is not None:
         app.config.from_mapping(test_config)
     if app.config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY) and not (app.debug or app.testing):
-        raise RuntimeError(
+        raise SecretKeyMissing(
             "FLASK_SECRET_KEY is not set. Sessions and forms would be signed with a public "
             "development key. Set FLASK_SECRET_KEY to a long random value (`make run` writes "
             "one to .env for development)."

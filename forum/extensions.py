@@ -1,6 +1,7 @@
 """Extension objects, created unbound and bound to an app in init_app."""
 
 import sqlite3
+from pathlib import Path
 
 from flask import (
     Config,
@@ -39,7 +40,8 @@ class ForumSession(Session):
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": ForumSession})
-migrate = Migrate(render_as_batch=True)
+# The scripts ship inside the package, so `forum db upgrade` finds them wherever it is installed.
+migrate = Migrate(directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

@@ -30,7 +30,7 @@ from forum.models import (
     utcnow,
 )
 from forum.rendering import render_markdown
-from forum.services.demo import seed_demo
+from forum.sample.demo import seed_demo
 from forum.services.posts import Contribution, add_contribution, add_reply
 
 CHROMIUM = "/usr/bin/chromium"
@@ -69,7 +69,12 @@ def database(request, tmp_path) -> Iterator[dict]:
         yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}"}
         return
     url, options, engine = request.getfixturevalue("postgres_run_schema")
-    yield {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options}
+    yield {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": options,
+        # Not the checkout's instance folder, where each run's schema would leave a file.
+        "PAGE_VERSIONS_FILE": str(tmp_path / "page-versions"),
+    }
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from forum.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from forum.extensions import db
 from forum.models import (
     Article,
@@ -20,8 +19,8 @@ from forum.models import (
     User,
     utcnow,
 )
+from forum.sample.demo import DEMO_PASSWORD, people, seed_demo
 from forum.services.accounts import authenticate
-from forum.services.demo import seed_demo
 
 MODELS = (User, Article, Tag, Thread, Post)
 FIGURES = ("agree_count", "disagree_count", "example_count", "reply_count")
@@ -156,10 +155,10 @@ def test_the_author_has_a_public_profile(demo):
 
 
 def test_the_demo_accounts_log_in_with_the_demo_password(demo):
-    roles = {role for _, role in DEMO_ACCOUNTS}
-    assert {Role.AUTHOR, Role.MODERATOR, Role.READER} <= roles
-    assert sum(role == Role.READER for _, role in DEMO_ACCOUNTS) >= 6
+    roles = [person.role for person in people()]
+    assert {Role.AUTHOR, Role.MODERATOR, Role.READER} <= set(roles)
+    assert roles.count(Role.READER) >= 6
 
-    for username, role in DEMO_ACCOUNTS:
-        user = authenticate(username, DEMO_PASSWORD)
-        assert user is not None and user.role == role
+    for person in people():
+        user = authenticate(person.username, DEMO_PASSWORD)
+        assert user is not None and user.role == person.role

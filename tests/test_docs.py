@@ -8,7 +8,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-import config
+from forum import config
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text()

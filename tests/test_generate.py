@@ -8,9 +8,9 @@ from sqlalchemy.orm import aliased
 
 from forum.extensions import db
 from forum.models import Article, Post, Role, Stance, Thread, User, Vote, utcnow
+from forum.sample.generate import GENERATED_PASSWORD, Size, generate
 from forum.services.accounts import authenticate
 from forum.services.figures import recount_all
-from forum.services.generate import GENERATED_PASSWORD, Size, generate
 from forum.services.posts import Contribution, add_contribution
 from forum.services.votes import cast_vote
 

@@ -7,8 +7,7 @@ import threading
 import pytest
 from argon2 import PasswordHasher
 
-import config
-from forum import create_app, passwords
+from forum import config, create_app, passwords
 from forum.extensions import db
 from forum.services import accounts
 from tests.conftest import PASSWORD, PASSWORD_HASH

@@ -12,7 +12,8 @@ from flask.testing import FlaskClient
 
 from forum.extensions import db
 from forum.models import Action, Base, PostStatus, Role, utcnow
-from forum.services import account_data, accounts, articles, demo, moderation, posts
+from forum.sample import demo
+from forum.services import account_data, accounts, articles, moderation, posts
 from forum.services.accounts import Profile
 from forum.services.articles import ArticleDraft
 from forum.services.posts import Contribution

@@ -512,7 +512,9 @@ def test_the_versions_of_a_relative_sqlite_path_sit_beside_the_database(
     whichever folder a worker was started from."""
     monkeypatch.chdir(tmp_path)
     name = f"relative-{uuid.uuid4().hex}.sqlite"
-    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{name}"})
+    app = create_app(
+        {**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{name}", "PAGE_VERSIONS_FILE": None}
+    )
     versions = app.extensions["page_versions"].path
     try:
         assert versions == Path(app.instance_path) / f"{name}.page-versions"
@@ -520,5 +522,23 @@ def test_the_versions_of_a_relative_sqlite_path_sit_beside_the_database(
     finally:
         versions.unlink(missing_ok=True)
         (tmp_path / f"{name}.page-versions").unlink(missing_ok=True)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_the_versions_file_can_be_put_where_the_operator_says(app_config, tmp_path):
+    """Two processes of one server (two apps here) share the file FLASK_PAGE_VERSIONS_FILE names."""
+    config = {**app_config, "PAGE_VERSIONS_FILE": str(tmp_path / "run" / "versions")}
+    (tmp_path / "run").mkdir()
+    first, second = create_app(config), create_app(config)
+
+    scope = changes.article_scope(7)
+    (before,) = second.extensions["page_versions"].read([scope])
+
+    first.extensions["page_versions"].bump([scope])
+
+    assert (tmp_path / "run" / "versions").exists()
+    assert second.extensions["page_versions"].read([scope]) == (before + 1,)
+    for app in (first, second):
         with app.app_context():
             db.engine.dispose()

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 
 from forum.extensions import db
 from forum.models import Article, Role, Thread, User
-from forum.services.generate import GENERATED_PASSWORD, Size, generate
+from forum.sample.generate import GENERATED_PASSWORD, Size, generate
 
 GROWING = {"posts", "votes", "threads", "articles", "users", "flags", "article_tags"}
 SQLITE_SCAN = re.compile(r"^SCAN (\w+)(?: AS (\w+))?$")

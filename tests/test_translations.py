@@ -13,8 +13,8 @@ TRANSLATIONS = ROOT / "forum" / "translations"
 KEYWORDS = {"_": None, "_l": None, "lazy_gettext": None, "gettext": None, "ngettext": (1, 2)}
 METHODS = [
     ("forum/**.py", "python"),
-    ("templates/**.html", "jinja2"),
-    ("templates/**.txt", "jinja2"),
+    ("forum/templates/**.html", "jinja2"),
+    ("forum/templates/**.txt", "jinja2"),
 ]
 
 
@@ -26,7 +26,7 @@ def catalogue(language: str):
 def source_messages() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        ROOT, METHODS, keywords=KEYWORDS, options_map={"templates/**.html": {}}
+        ROOT, METHODS, keywords=KEYWORDS, options_map={"forum/templates/**.html": {}}
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found

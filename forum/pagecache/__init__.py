@@ -214,7 +214,9 @@ def _make_versions(app: Flask, link: CacheLink) -> Versions:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if backend == "NullCache" or uri in ("sqlite://", "sqlite:///:memory:"):
         return LocalVersions()  # nothing is cached, or no other process sees this database
-    if uri.startswith("sqlite:///"):
+    if setting := app.config["PAGE_VERSIONS_FILE"]:
+        path = Path(setting)
+    elif uri.startswith("sqlite:///"):
         # The file the engine opens: Flask-SQLAlchemy puts a relative path in the instance folder.
         path = Path(f"{db.engine.url.database}.page-versions")
     else:
@@ -224,7 +226,7 @@ def _make_versions(app: Flask, link: CacheLink) -> Versions:
         digest = hashlib.blake2b(name, digest_size=8).hexdigest()
         path = Path(app.instance_path) / f"page-versions-{digest}"
     try:
-        if not uri.startswith("sqlite:///"):  # (a missing database folder stays missing)
+        if not uri.startswith("sqlite:///") and not setting:  # (a missing folder stays missing)
             path.parent.mkdir(parents=True, exist_ok=True)
         return FileVersions(path)
     except OSError as error:

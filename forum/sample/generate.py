@@ -21,7 +21,8 @@ from ..extensions import db
 from ..models import Article, Post, Tag, Thread, User, Vote, article_tags, utcnow
 from ..names import fold
 from ..passwords import hash_password
-from .articles import make_slug
+from ..services.articles import make_slug
+from ..services.transfer import advance_sequences
 from .generated_text import (
     ORGANISATIONS,
     QUESTIONS,
@@ -32,7 +33,6 @@ from .generated_text import (
     rendered,
     sentence,
 )
-from .transfer import advance_sequences
 
 # Every generated account logs in with this password (published for the benchmark).
 GENERATED_PASSWORD = "generated-password-1"  # nosec B105

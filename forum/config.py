@@ -120,6 +120,9 @@ class Config:
     # How many rendered posts each process keeps, so a page rendered again after a vote
     # renders only the post that changed (forum/pagecache/cards.py); 0: none.
     PAGE_CACHE_POSTS = 2000
+    # Without RedisCache, the file (64 kB) in which the processes of one server share their
+    # page versions; None: beside the SQLite database, or in the instance folder.
+    PAGE_VERSIONS_FILE = None
     # How many readers' own values (their votes, menu, own posts) for a page each process
     # keeps, so a reader reading the same page again costs a splice; 0: none.
     PAGE_CACHE_READERS = 2000

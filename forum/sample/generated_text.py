@@ -5,7 +5,7 @@ import random
 from markupsafe import Markup
 
 from ..rendering import render_markdown
-from .articles import make_slug
+from ..services.articles import make_slug
 
 WORDS = (
     "employer branding|social media|the hiring manager|our recruiters|a candidate|the team|"

@@ -1,47 +1,84 @@
-"""Loading the demo content through the services, then dating it over the last two weeks."""
+"""The demo: an author, a moderator, readers, two articles and their debate.
 
+The words and people are data files in `data/` (people.toml and one file per article); this
+module loads them through the services, as people would have written them, and then dates
+everything over the last two weeks.
+"""
+
+import tomllib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from importlib.resources import files
 from random import Random
 from typing import Any
 
 from sqlalchemy import select
 
 from .. import changes
-from ..demo import (
-    ARTICLES,
-    AUTHOR,
-    AUTHOR_PROFILE,
-    DEMO_EMAIL_DOMAIN,
-    DEMO_PASSWORD,
-    MODERATOR,
-    USERS,
-)
 from ..extensions import db
-from ..models import Article, Post, Thread, ThreadOrigin, User, utcnow
-from .accounts import find_user_by_name, register
-from .articles import ArticleDraft, create_article
-from .figures import recount_all
-from .moderation import flag_post, hide_post, set_featured
-from .posts import Contribution, add_contribution, add_reply, propose_thread
-from .votes import cast_vote
+from ..models import Article, Post, Role, Thread, ThreadOrigin, User, utcnow
+from ..services.accounts import find_user_by_name, register
+from ..services.articles import ArticleDraft, create_article
+from ..services.figures import recount_all
+from ..services.moderation import flag_post, hide_post, set_featured
+from ..services.posts import Contribution, add_contribution, add_reply, propose_thread
+from ..services.votes import cast_vote
+
+# Published in the README for the demo.
+DEMO_PASSWORD = "demo-password-1"  # nosec B105
+DEMO_EMAIL_DOMAIN = "demo.example.org"
+# The articles, in the order they are published.
+ARTICLE_FILES = ("hypen-om-sociale-medier.toml", "employee-advocacy.toml")
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    role: Role
+    locale: str
+    profile: dict[str, Any]
+
+
+def _read(name: str) -> dict[str, Any]:
+    return tomllib.loads(files(__package__).joinpath("data", name).read_text("utf-8"))
+
+
+@cache
+def people() -> tuple[Person, ...]:
+    """The demo's accounts, in the order they register."""
+    return tuple(
+        Person(entry.pop("username"), Role(entry.pop("role")), entry.pop("locale"), profile=entry)
+        for entry in _read("people.toml")["users"]
+    )
+
+
+def articles() -> list[dict[str, Any]]:
+    return [_read(name) for name in ARTICLE_FILES]
+
+
+def _the(role: Role) -> str:
+    (username,) = [person.username for person in people() if person.role == role]
+    return username
 
 
 def seed_demo() -> bool:
     """Load the demo content and return True; return False, changing nothing, if it is there."""
-    if find_user_by_name(AUTHOR) is not None:
+    if find_user_by_name(_the(Role.AUTHOR)) is not None:
         return False
     users = _create_users()
-    articles = [_create_article(spec, users) for spec in ARTICLES]
+    specs = articles()
+    published = [_create_article(spec, users) for spec in specs]
     _cast_votes(users)
     _moderate(users)
-    _backdate(articles, users)
+    _backdate(published, specs, users)
     recount_all()
     return True
 
 
 def _moderate(users: dict[str, User]) -> None:
     """The moderator's marks: an editor's pick per article, one hidden post and a flag."""
-    moderator = users[MODERATOR]
+    moderator = users[_the(Role.MODERATOR)]
     contributions = db.session.scalars(
         select(Post).where(Post.parent_id.is_(None)).order_by(Post.best.desc())
     ).all()
@@ -58,7 +95,7 @@ def _cast_votes(users: dict[str, User]) -> None:
     """Readers vote on each other's posts: a fixed, lopsided pattern so rankings differ."""
     # A fixed, repeatable demo, not security.
     chooser = Random(2026)  # nosec B311
-    voters = [user for name, user in users.items() if name != AUTHOR]
+    voters = [user for name, user in users.items() if name != _the(Role.AUTHOR)]
     for post in db.session.scalars(select(Post).order_by(Post.id)).all():
         appeal = chooser.random()
         for voter in chooser.sample(voters, k=chooser.randint(0, len(voters) - 2)):
@@ -67,19 +104,21 @@ def _cast_votes(users: dict[str, User]) -> None:
 
 
 def _create_users() -> dict[str, User]:
-    """Register every demo account and fill in the author's public profile."""
-    users = {
-        name: register(
-            name, f"{name}@{DEMO_EMAIL_DOMAIN}", DEMO_PASSWORD, role=role, locale=locale
+    """Register every demo account, with its public profile where it has one."""
+    users = {}
+    for person in people():
+        user = register(
+            person.username,
+            f"{person.username}@{DEMO_EMAIL_DOMAIN}",
+            DEMO_PASSWORD,
+            role=person.role,
+            locale=person.locale,
         )
-        for name, role, locale in USERS
-    }
-    for user in users.values():
         user.email_confirmed_at = utcnow()  # demo addresses cannot receive mail
-    author = users[AUTHOR]
-    author.display_name = AUTHOR_PROFILE["display_name"]
-    author.bio = AUTHOR_PROFILE["bio"]
-    author.links = AUTHOR_PROFILE["links"]
+        user.display_name = person.profile.get("display_name", "")
+        user.bio = person.profile.get("bio", "")
+        user.links = "\n".join(person.profile.get("links", []))
+        users[person.username] = user
     return users
 
 
@@ -89,17 +128,17 @@ def _create_article(spec: dict[str, Any], users: dict[str, User]) -> Article:
         title=spec["title"],
         lede=spec["lede"],
         body=spec["body"],
-        questions="\n".join(spec["questions"]),
+        questions="\n".join(question["text"] for question in spec["questions"]),
         language=spec["language"],
         tags=", ".join(spec["tags"]),
     )
-    article = create_article(users[AUTHOR], draft, publish=True)
-    for thread, debate in zip(_question_threads(article), spec["debate"], strict=True):
-        _add_debate(thread, debate, users)
-    for proposal in spec["proposed"]:
+    article = create_article(users[_the(Role.AUTHOR)], draft, publish=True)
+    for thread, question in zip(_question_threads(article), spec["questions"], strict=True):
+        _add_debate(thread, question.get("contributions", []), users)
+    for proposal in spec.get("proposed", []):
         user = users[proposal["by"]]
         thread = propose_thread(article, user, proposal["title"], proposal["description"])
-        _add_debate(thread, proposal["debate"], users)
+        _add_debate(thread, proposal.get("contributions", []), users)
     return article
 
 
@@ -115,8 +154,8 @@ def _add_debate(thread: Thread, debate: list[dict[str, Any]], users: dict[str, U
             effect=item.get("effect", ""),
         )
         post = add_contribution(thread, users[item["by"]], contribution)
-        for username, body in item.get("replies", []):
-            add_reply(post, users[username], body)
+        for reply in item.get("replies", []):
+            add_reply(post, users[reply["by"]], reply["body"])
 
 
 def _question_threads(article: Article) -> list[Thread]:
@@ -130,12 +169,14 @@ def _question_threads(article: Article) -> list[Thread]:
     )
 
 
-def _backdate(articles: list[Article], users: dict[str, User]) -> None:
+def _backdate(
+    articles: list[Article], specs: list[dict[str, Any]], users: dict[str, User]
+) -> None:
     """Spread everything over the last two weeks, in the order it was written; one commit."""
     now = utcnow()
     for age, user in enumerate(reversed(users.values())):
         user.created_at = now - timedelta(days=30, hours=age * 7)
-    for article, spec in zip(articles, ARTICLES, strict=True):
+    for article, spec in zip(articles, specs, strict=True):
         published = now - timedelta(days=spec["published_days_ago"])
         article.created_at = published - timedelta(days=2)
         article.published_at = article.updated_at = published
