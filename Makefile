@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-FLASK := $(BIN)/flask --app forum
+FLASK := $(BIN)/forum
 
 .PHONY: run test lint browser multi translations messages clean bench lock
 
@@ -15,7 +15,7 @@ run: $(VENV)/.installed .env
 
 test: $(VENV)/.installed-dev browser
 	$(BIN)/ruff check .
-	$(BIN)/bandit -q -c pyproject.toml -r forum config.py gunicorn.conf.py
+	$(BIN)/bandit -q -c pyproject.toml -r forum gunicorn.conf.py
 	$(BIN)/pytest
 
 # Two gunicorn servers on one PostgreSQL and Redis (TEST_DATABASE_URL, TEST_REDIS_URL).

@@ -30,7 +30,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode
 
-from forum.services.generate import GENERATED_PASSWORD
+from forum.sample.generate import GENERATED_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -159,7 +159,7 @@ def forum_env(database: Path) -> dict:
 def build_database(database: Path, size: dict) -> float:
     """Migrate a new SQLite file and fill it with gen-data; the seconds gen-data took."""
     env = forum_env(database)
-    flask = [str(BIN / "flask"), "--app", "forum"]
+    flask = [str(BIN / "forum")]
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     options = [f"--{name}={value}" for name, value in size.items()]
     started = time.perf_counter()

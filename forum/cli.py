@@ -6,6 +6,7 @@ import sqlite3
 
 import click
 from flask import Flask
+from flask.cli import FlaskGroup
 from sqlalchemy import select
 
 from .errors import InvalidInput
@@ -42,7 +43,7 @@ def create_user_command(username: str, email: str, role: str, password: str | No
 @click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo articles, users and debate (does nothing if they are already there)."""
-    from .services.demo import seed_demo
+    from .sample.demo import seed_demo
 
     if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
         click.echo("The database has content; demo not loaded.")
@@ -117,6 +118,29 @@ def backup_command(path: str) -> None:
     click.echo(f"Backed up the database to {path}.")
 
 
+def create_cli_app() -> Flask:
+    """The app the `forum` command loads.
+
+    Commands sign nothing that outlives them, so with FLASK_SECRET_KEY unset they get a random
+    key of their own: `forum --help` and `forum db upgrade` work before the site is configured,
+    and a `forum run` without the setting keeps its logins until it stops. The web server
+    (`forum:create_app()`) still refuses to start without it.
+    """
+    from . import SecretKeyMissing, create_app
+
+    try:
+        return create_app()
+    except SecretKeyMissing:
+        return create_app({"SECRET_KEY": secrets.token_hex(32)})
+
+
+main = FlaskGroup(
+    name="forum",
+    create_app=create_cli_app,
+    help="Run and look after the forum: the development server, migrations, accounts, data.",
+)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(export_command)
@@ -145,7 +169,7 @@ def gen_data_command(
     """Add generated users, articles, debates and votes in bulk (for benchmarks)."""
     import time
 
-    from .services.generate import GENERATED_PASSWORD, Size, generate
+    from .sample.generate import GENERATED_PASSWORD, Size, generate
 
     started = time.perf_counter()
     size = Size(articles, users, posts, votes, seed=seed, big_thread=big_thread)

@@ -1,6 +1,6 @@
 """What real users do, for sizing servers: `locust -f loadtest/locustfile.py --headless ...`.
 
-Run it against a forum loaded with the demo content (`flask --app forum seed-demo`), on
+Run it against a forum loaded with the demo content (`forum seed-demo`), on
 loopback only. Readers browse; members log in with the demo accounts and post, reply and vote.
 """
 

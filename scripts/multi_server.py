@@ -121,7 +121,7 @@ with app.app_context():
 def setup(env: dict) -> int:
     """Migrate the schema and create an author, the voters, a thread and its posts."""
     subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "forum", "db", "upgrade"],
+        [sys.executable, "-m", "forum", "db", "upgrade"],
         env=env,
         check=True,
         capture_output=True,

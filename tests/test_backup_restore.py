@@ -40,7 +40,7 @@ def forum_app(uri: str) -> Flask:
 
 
 def invoke(app: Flask, *args: str):
-    """Run a `flask` command on the app, as `flask --app forum ...` would (in an app context)."""
+    """Run a `flask` command on the app, as `forum ...` would (in an app context)."""
     with app.app_context():
         result = app.test_cli_runner().invoke(args=list(args))
         db.session.remove()
