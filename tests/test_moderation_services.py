@@ -144,10 +144,10 @@ def test_hide_takes_a_contribution_out_of_the_figures_and_logs_it(
 
     post = fresh(contribution)
     assert post.hidden is True
-    assert (post.moderation_reason, post.moderation_note) == ("abusive", "Name-calling.")
+    assert (post.moderation_reason, post.moderation_note) == ("abusive", "Name-calling")
     assert debate_figures(thread) == (counts(agree=1),) * 2
     assert audit_log() == [
-        post_entry(moderator, Action.HIDE, contribution, "abusive: Name-calling.")
+        post_entry(moderator, Action.HIDE, contribution, "abusive: Name-calling")
     ]
     assert_figures_exact()
 
@@ -260,7 +260,7 @@ def test_hide_needs_a_known_reason_and_a_note_for_other(moderator, contribution)
     assert audit_log() == []
 
     moderation.hide_post(fresh(contribution), moderator, "other", "Personal data.")
-    assert audit_log()[0][-1] == "other: Personal data."
+    assert audit_log()[0][-1] == "other: Personal data"
 
 
 def test_deleting_a_hidden_contribution_does_not_count_it_twice(
@@ -443,11 +443,11 @@ def test_rejecting_a_held_post_keeps_it_out_of_the_figures_and_logs_the_reason(
     assert post.status == PostStatus.REJECTED
     assert (post.moderation_reason, post.moderation_note) == (
         "duplicate",
-        "Same as the one above.",
+        "Same as the one above",
     )
     assert debate_figures(held_thread) == (counts(),) * 2
     assert audit_log() == [
-        post_entry(moderator, Action.REJECT, post, "duplicate: Same as the one above.")
+        post_entry(moderator, Action.REJECT, post, "duplicate: Same as the one above")
     ]
     assert moderation_tally(held_thread.article).rejected == 1
     assert_figures_exact()
@@ -776,7 +776,7 @@ def test_suspending_a_user_is_stored_and_logged(reader, moderator):
     moderation.suspend_user(reader, moderator, until, "  Repeated insults.  ")
 
     role, banned, suspended_until, reason = user_row(reader)
-    assert (banned, suspended_until, reason) == (False, until, "Repeated insults.")
+    assert (banned, suspended_until, reason) == (False, until, "Repeated insults")
     assert audit_log() == [
         (
             moderator.id,
@@ -785,7 +785,7 @@ def test_suspending_a_user_is_stored_and_logged(reader, moderator):
             None,
             None,
             reader.id,
-            f"until {until:%Y-%m-%d %H:%M}: Repeated insults.",
+            f"until {until:%Y-%m-%d %H:%M}: Repeated insults",
         )
     ]
 
@@ -816,14 +816,14 @@ def test_a_sanction_needs_a_reason_of_at_most_500_characters(reader, moderator, 
 def test_banning_and_unbanning_are_stored_and_logged(reader, moderator):
     moderation.ban_user(reader, moderator, "Spam account.")
 
-    assert user_row(reader)[1:] == (True, None, "Spam account.")
+    assert user_row(reader)[1:] == (True, None, "Spam account")
 
     moderation.unban_user(db.session.get(User, reader.id), moderator, " Appeal accepted. ")
 
     assert user_row(reader)[1:] == (False, None, "")
     assert audit_log() == [
-        (moderator.id, Action.BAN, None, None, None, reader.id, "Spam account."),
-        (moderator.id, Action.UNBAN, None, None, None, reader.id, "Appeal accepted."),
+        (moderator.id, Action.BAN, None, None, None, reader.id, "Spam account"),
+        (moderator.id, Action.UNBAN, None, None, None, reader.id, "Appeal accepted"),
     ]
 
 
@@ -863,7 +863,7 @@ def test_an_admin_can_sanction_a_moderator_or_another_admin(make_user, admin, ta
     moderation.ban_user(target, admin, "Abuse of power.")
 
     assert user_row(target)[1] is True
-    assert audit_log() == [(admin.id, Action.BAN, None, None, None, target.id, "Abuse of power.")]
+    assert audit_log() == [(admin.id, Action.BAN, None, None, None, target.id, "Abuse of power")]
 
 
 @pytest.mark.parametrize("role", [Role.MODERATOR, Role.ADMIN])

@@ -393,7 +393,8 @@ def test_log_links_to_what_still_exists(as_moderator, moderator, post, reader):
 
     assert f'href="/posts/{post.id}"' in text
     assert 'href="/moderation/users/reader"' in text
-    assert "spam" in text and "Spam" in text
+    # The hide's reason code and the ban's typed reason, both in the words the forms use.
+    assert text.count("<td>Spam</td>") == 2
 
 
 def test_queue_takes_the_same_number_of_statements_however_long(

@@ -5,7 +5,7 @@ from flask_babel import to_utc
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..errors import InvalidInput
 
@@ -19,12 +19,13 @@ REASON_CHOICES = [
 ]
 CHOOSE_REASON = _l("Choose a reason.")
 AT_MOST_500 = _l("At most 500 characters.")
+HOLD_FIRST_LABEL = _l("Hold the first posts of a new account")
 
 
-def reason_field(label: str) -> SelectField:
+def reason_field(label: str, choices: list[SelectChoice] = REASON_CHOICES) -> SelectField:
     return SelectField(
         label,
-        choices=REASON_CHOICES,
+        choices=choices,
         validators=[InputRequired(CHOOSE_REASON)],
         validate_choice=False,
     )
@@ -37,8 +38,16 @@ def check(form: FlaskForm) -> None:
         raise InvalidInput(messages[0], field=name or None)
 
 
+def no_bare_star(_form: FlaskForm, field: TextAreaField) -> None:
+    """A line of nothing but `*` is refused: as a wildcard it would stand for every word."""
+    lines = (field.data or "").replace(",", "\n").splitlines()
+    if any(line.strip() and not line.replace("*", "").strip() for line in lines):
+        raise ValidationError(_l("A line of only * would match every post."))
+
+
 class FlagForm(FlaskForm):
-    reason = reason_field(_l("Reason"))
+    # The reader chooses: a reason chosen in advance would be sent unread.
+    reason = reason_field(_l("Reason"), [SelectChoice("", _l("Choose a reason")), *REASON_CHOICES])
     details = TextAreaField(_l("Details"), validators=[Length(max=500, message=AT_MOST_500)])
     next = HiddenField()
 
@@ -104,7 +113,7 @@ class UnbanForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     hold_first = IntegerField(
-        _l("Hold the first posts of a new account"),
+        HOLD_FIRST_LABEL,
         validators=[
             InputRequired(_l("A number from 0 to 1,000.")),
             NumberRange(0, 1000, _l("A number from 0 to 1,000.")),
@@ -113,11 +122,25 @@ class SettingsForm(FlaskForm):
     )
     watched = TextAreaField(
         _l("Watched words"),
-        validators=[Optional(), Length(max=20_000, message=_l("At most 20,000 characters."))],
-        description=_l("One word or phrase per line. A post containing one waits for review."),
+        validators=[
+            Optional(),
+            Length(max=20_000, message=_l("At most 20,000 characters.")),
+            no_bare_star,
+        ],
+        description=_l(
+            "One word or phrase per line, in any case. A post containing one waits for review."
+            " * stands for any letters: idiot* also catches idiots and idioten."
+        ),
     )
     blocked = TextAreaField(
         _l("Blocked words"),
-        validators=[Optional(), Length(max=20_000, message=_l("At most 20,000 characters."))],
-        description=_l("One word or phrase per line. A post containing one is refused."),
+        validators=[
+            Optional(),
+            Length(max=20_000, message=_l("At most 20,000 characters.")),
+            no_bare_star,
+        ],
+        description=_l(
+            "One word or phrase per line, in any case. A post containing one is refused."
+            " * stands for any letters: idiot* also catches idiots and idioten."
+        ),
     )

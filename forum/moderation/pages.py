@@ -21,11 +21,13 @@ from ..services.queue import (
     held_posts,
     hidden_posts,
     log_filter,
+    logged_articles,
 )
 from ..services.rules import is_suspended
 from ..services.settings import load_settings, save_settings
 from ..viewer import signed_in
 from .forms import BanForm, SettingsForm, SuspendForm, UnbanForm
+from .labels import entry_reason
 from .views import bp, done, moderator_required
 
 SANCTION_FORMS = {"suspend_form": SuspendForm, "ban_form": BanForm, "unban_form": UnbanForm}
@@ -50,7 +52,14 @@ def log():
     args = request.args
     chosen = log_filter(args.get("moderator", ""), args.get("action", ""), args.get("article", ""))
     page = audit_page(chosen, page_number())
-    return render_template("moderation/log.html", page=page, chosen=chosen, actions=list(Action))
+    return render_template(
+        "moderation/log.html",
+        page=page,
+        chosen=chosen,
+        actions=list(Action),
+        articles=logged_articles(),
+        entry_reason=entry_reason,
+    )
 
 
 @bp.route("/moderation/settings", methods=["GET", "POST"])
@@ -95,6 +104,7 @@ def _user_page(user: User, sent: FlaskForm | None = None, status: int = 200):
         user=user,
         suspended=is_suspended(user),
         entries=entries_about(user),
+        entry_reason=entry_reason,
         **forms,
     )
     return page, status

@@ -10,9 +10,9 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from .. import limits
-from ..errors import InvalidInput, wants_json
+from ..errors import InvalidInput, NotAllowed, wants_json
 from ..extensions import db
-from ..forms import attach_error, status_for
+from ..forms import attach_error, kept_in, status_for
 from ..loaders import load_article, load_post, load_thread
 from ..models import Action, Flag, Post
 from ..permissions import can_moderate
@@ -66,6 +66,7 @@ def _back_to_post(post: Post, message: str):
 
 
 @bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
+@kept_in(FlagForm)
 @login_required
 @limits.flagging
 def flag(post_id: int):
@@ -77,9 +78,10 @@ def flag(post_id: int):
     if form.validate_on_submit():
         try:
             moderation.flag_post(post, signed_in(), form.reason.data, form.details.data or "")
-        except InvalidInput as error:
+        except (InvalidInput, NotAllowed) as error:
             attach_error(form, error)
         else:
+            limits.accepted()
             if wants_json():
                 return {"flagged": True}
             return _back_to_post(post, _("Thank you. The moderators will look at it."))

@@ -1,5 +1,6 @@
 """Moderators' actions on posts, threads, articles and users; each one is on the audit log."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -38,12 +39,23 @@ def _require_moderator(actor: User) -> None:
         raise NotAllowed(_l("Only moderators can do that."))
 
 
-def _reason(reason: str, note: str, note_field: str = "note") -> tuple[Reason, str]:
+def _clause(text: str) -> str:
+    """Typed text as part of a sentence: trimmed, and without a closing full stop, as the
+    notices and the log add their own (an ellipsis stays)."""
+    text = text.strip()
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1].rstrip()
+    return text
+
+
+def _reason(
+    reason: str, note: str, note_field: str = "note", tidy: Callable[[str], str] = _clause
+) -> tuple[Reason, str]:
     try:
         code = Reason(reason)
     except ValueError:
         raise InvalidInput(_l("Choose a reason."), field="reason") from None
-    note = note.strip()
+    note = tidy(note)
     if code == Reason.OTHER and not note:
         raise InvalidInput(_l("Say what the problem is."), field=note_field)
     if len(note) > NOTE_LIMIT:
@@ -62,7 +74,8 @@ def flag_post(post: Post, user: User, reason: str, details: str = "") -> Flag:
         raise NotAllowed(_l("You cannot flag your own post."))
     if not post.is_listed:
         raise NotAllowed(_l("That post is not shown, so there is nothing to flag."))
-    code, details = _reason(reason, details, note_field="details")
+    # A flag's details are shown as the reader wrote them, in no sentence of ours.
+    code, details = _reason(reason, details, note_field="details", tidy=str.strip)
     if has_open_flag(post, user):
         raise InvalidInput(ALREADY_FLAGGED, field="reason")
     flag = Flag(post=post, user=user, reason=code, details=details)
@@ -246,7 +259,7 @@ def _check_sanction(user: User, actor: User, reason: str) -> str:
         raise NotAllowed(_l("You cannot sanction yourself."))
     if can_moderate(user) and actor.role != Role.ADMIN:
         raise NotAllowed(_l("Only an administrator can sanction a moderator."))
-    reason = reason.strip()
+    reason = _clause(reason)
     if not reason:
         raise InvalidInput(_l("Give the reason the user will be shown."), field="reason")
     if len(reason) > NOTE_LIMIT:
@@ -279,7 +292,7 @@ def unban_user(user: User, actor: User, reason: str = "") -> None:
     if not user.banned and user.suspended_until is None:
         raise InvalidInput(_l("That user is neither banned nor suspended."))
     user.banned, user.suspended_until, user.sanction_reason = False, None, ""
-    record(actor, Action.UNBAN, target_user=user, reason=reason.strip())
+    record(actor, Action.UNBAN, target_user=user, reason=_clause(reason))
     db.session.commit()
 
 

@@ -1,16 +1,30 @@
 """Read-only queries for the moderators: the queue's sections and the audit log."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup
 from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import ForumError
 from ..extensions import db
-from ..models import Action, Article, AuditEntry, Flag, FlagStatus, Post, PostStatus, User
+from ..models import (
+    Action,
+    Article,
+    AuditEntry,
+    Flag,
+    FlagStatus,
+    Post,
+    PostStatus,
+    Reason,
+    User,
+)
 from .accounts import find_user_by_name
+from .screening import highlight, matching_words, screened_text
+from .settings import load_settings
 
 SECTION_LIMIT = 50
 
@@ -19,6 +33,21 @@ SECTION_LIMIT = 50
 class FlaggedPost:
     post: Post
     flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def reason(self) -> Reason | None:
+        """The reason most of its flags give; of equals, the one flagged first."""
+        counts = Counter(flag.reason for flag in self.flags)
+        return counts.most_common(1)[0][0] if counts else None
+
+
+@dataclass(frozen=True)
+class HeldPost:
+    """A post waiting for approval, with the watched words in it marked in its text."""
+
+    post: Post
+    words: list[str]
+    body: Markup
 
 
 @dataclass(frozen=True)
@@ -81,16 +110,20 @@ def flagged_posts(limit: int = SECTION_LIMIT) -> list[FlaggedPost]:
     return list(items.values())
 
 
-def held_posts(limit: int = SECTION_LIMIT) -> list[Post]:
-    """Posts waiting for approval, oldest first."""
-    return list(
-        db.session.scalars(
-            _with_context(select(Post))
-            .where(Post.status == PostStatus.HELD, Post.deleted_at.is_(None))
-            .order_by(Post.created_at, Post.id)
-            .limit(limit)
-        )
-    )
+def held_posts(limit: int = SECTION_LIMIT) -> list[HeldPost]:
+    """Posts waiting for approval, oldest first, each with the watched words it contains."""
+    posts = db.session.scalars(
+        _with_context(select(Post))
+        .where(Post.status == PostStatus.HELD, Post.deleted_at.is_(None))
+        .order_by(Post.created_at, Post.id)
+        .limit(limit)
+    ).all()
+    watched = load_settings().watched if posts else []
+    items = []
+    for post in posts:
+        words = matching_words(watched, screened_text(post))
+        items.append(HeldPost(post, words, highlight(post.body_html, words)))
+    return items
 
 
 def hidden_posts(limit: int = SECTION_LIMIT) -> list[Post]:
@@ -174,6 +207,14 @@ def _filter_article(slug: str) -> Article:
     if article is None:
         raise ForumError(_l("There is no article at that address."), field="article")
     return article
+
+
+def logged_articles() -> list[Article]:
+    """The articles the audit log has entries on, by title: the log's article filter."""
+    logged = select(AuditEntry.id).where(AuditEntry.article_id == Article.id).exists()
+    return list(
+        db.session.scalars(select(Article).where(logged).order_by(Article.title, Article.id))
+    )
 
 
 def audit_page(chosen: LogFilter, page: int, per_page: int = 50) -> Pagination:

@@ -1,10 +1,13 @@
 """Screening new posts: blocked words and links beyond a new account's few are refused,
-watched words and new accounts are held."""
+watched words and new accounts are held; moderators are shown the words that matched."""
 
 import re
+from functools import lru_cache
+from html.parser import HTMLParser
 
 from flask import current_app
 from flask_babel import gettext, ngettext
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from ..errors import InvalidInput
@@ -15,12 +18,78 @@ from .rules import is_new_account
 from .settings import load_settings
 
 
+@lru_cache(maxsize=1024)
+def _pattern(word: str) -> re.Pattern | None:
+    """A listed word as a whole word in any case, `*` standing for any letters (æ, ø, å too)
+    or stars ("id**t" is caught by "id*t"); None for a word of only stars, which would match
+    every text."""
+    if not word.strip("*"):
+        return None
+    body = r"[\w*]*".join(re.escape(part) for part in word.split("*"))
+    return re.compile(rf"(?<!\w){body}(?!\w)", flags=re.IGNORECASE)
+
+
+def _occurs(word: str, text: str) -> bool:
+    pattern = _pattern(word)
+    return pattern is not None and pattern.search(text) is not None
+
+
+def matching_words(words: list[str], text: str) -> list[str]:
+    """The listed words or phrases that occur in the text, in the list's order."""
+    return [word for word in words if _occurs(word, text)]
+
+
 def first_match(words: list[str], text: str) -> str | None:
-    """The first listed word or phrase that occurs in the text as a whole word, any case."""
-    for word in words:
-        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags=re.IGNORECASE):
-            return word
-    return None
+    """The first listed word or phrase that occurs in the text (see _pattern)."""
+    return next((word for word in words if _occurs(word, text)), None)
+
+
+def screened_text(post: Post) -> str:
+    """The parts of a post that the word lists are matched against."""
+    return "\n".join(str(part or "") for part in (post.body, post.organisation))
+
+
+class _Highlighter(HTMLParser):
+    """Copies sanitised HTML, tags as they were, with matches in its text wrapped in <mark>."""
+
+    def __init__(self, patterns: list[re.Pattern]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.patterns, self.parts = patterns, []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.parts.append(self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self.parts.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag) -> None:
+        self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data) -> None:
+        spans = sorted(
+            match.span() for pattern in self.patterns for match in pattern.finditer(data)
+        )
+        end = 0
+        for start, stop in spans:
+            if start >= end:  # not inside a match already marked
+                self.parts += [
+                    escape(data[end:start]),
+                    Markup("<mark>%s</mark>") % data[start:stop],
+                ]
+                end = stop
+        self.parts.append(escape(data[end:]))
+
+
+def highlight(html: Markup, words: list[str]) -> Markup:
+    """The post's sanitised HTML with the listed words marked in its text, never in its tags."""
+    patterns = [pattern for word in words if (pattern := _pattern(word))]
+    if not patterns:
+        return html
+    highlighter = _Highlighter(patterns)
+    highlighter.feed(str(html))
+    highlighter.close()
+    # Tags come verbatim from the sanitised HTML, text is escaped again: no new markup.
+    return Markup("".join(highlighter.parts))  # nosec B704
 
 
 def screen(
