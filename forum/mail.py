@@ -21,15 +21,35 @@ SUBJECTS = {
     "reset_password": _l("Reset your password"),
     "password_changed": _l("Your password was changed"),
     "email_changed": _l("Your e-mail address was changed"),
+    "email_change_requested": _l("Someone asked to change your e-mail address"),
     "registration_attempt": _l("Someone tried to register with your address"),
 }
 
 
-def send_confirmation(user: User) -> bool:
-    """Send the link that confirms the user's current address."""
-    link = external_url("account.confirm_email", token=accounts.email_token(user))
+def send_confirmation(user: User, next: str | None = None) -> bool:
+    """Send the link that confirms the user's current address; `next` (a local path) is where
+    it leads once followed."""
+    return _send_confirmation_link(user, accounts.email_token(user), user.email, next)
+
+
+def send_email_change(user: User) -> bool:
+    """Send the link that moves the account to its pending address, to that address."""
+    return _send_confirmation_link(
+        user, accounts.email_change_token(user), user.pending_email, None
+    )
+
+
+def _send_confirmation_link(user: User, token: str, to: str | None, next: str | None) -> bool:
+    link = external_url("account.confirm_email", token=token, next=next)
     days = max(1, current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400)
-    return send(user, "confirm_email", link=link, days=days)
+    return send(user, "confirm_email", to=to, link=link, days=days)
+
+
+def send_email_change_requested(user: User) -> bool:
+    """Tell the current address that a move to the pending one was asked for, and how to
+    cancel it."""
+    link = external_url("account.index")
+    return send(user, "email_change_requested", new_address=user.pending_email, link=link)
 
 
 def send_password_reset(user: User) -> bool:

@@ -77,17 +77,31 @@ LOOK_ALIKES = {
     "γ": "y",
     "ω": "w",
 }
+# Letters that Unicode does not split into a base letter and a mark, written as ICU's
+# Latin-ASCII transliteration writes them, so "Kjær" reads as "Kjaer" and "Mød" as "Mod".
+# (ß needs no entry: case folding makes it "ss".)
+UNDECOMPOSED = {
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ł": "l",
+    "ħ": "h",
+    "ŧ": "t",
+}
 # Pairs of letters that read as one: "rn" as "m", "vv" as "w".
 LOOK_ALIKE_PAIRS = (("rn", "m"), ("vv", "w"))
 
-_TABLE = str.maketrans(LOOK_ALIKES)
+_TABLE = str.maketrans(LOOK_ALIKES | UNDECOMPOSED)
 
 
 def fold(name: str) -> str:
     """The form a name is compared in: case, width, accents, separators and look-alikes gone.
 
-    Usernames are stored folded (users.username_fold): a change here needs a migration that
-    folds them again."""
+    Usernames and display names are stored folded (users.username_fold, display_name_fold):
+    a change here needs a migration that folds them again."""
     text = unicodedata.normalize("NFKC", name).casefold()
     text = "".join(
         char

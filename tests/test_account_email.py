@@ -3,6 +3,7 @@
 import logging
 import re
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import itsdangerous.timed
 import pytest
@@ -21,6 +22,11 @@ REGISTRATION = {
     "password_confirm": "a long enough password",
 }
 SEVEN_DAYS = 7 * 24 * 3600
+
+
+def next_of(location: str) -> str | None:
+    """The `next` a redirect's address carries."""
+    return parse_qs(urlsplit(location).query).get("next", [None])[0]
 
 
 def link_path(message) -> str:
@@ -121,10 +127,15 @@ def test_an_already_confirmed_address_stays_confirmed(client, reader):
 
 def test_a_link_for_an_earlier_address_confirms_nothing(as_reader, reader):
     old_token = email_token(reader)
-    as_reader.post(
-        "/account/email",
-        data={"email": "new@example.org", "current_password": "correct horse battery"},
-    )
+    with mail.record_messages() as outbox:
+        as_reader.post(
+            "/account/email",
+            data={"email": "new@example.org", "current_password": "correct horse battery"},
+        )
+    as_reader.post(link_path(next(m for m in outbox if m.recipients == ["new@example.org"])))
+    reader = stored(reader.id)
+    reader.email_confirmed_at = None
+    db.session.commit()
 
     assert as_reader.post(f"/account/confirm/{old_token}").status_code == 400
     assert stored(reader.id).email_confirmed_at is None
@@ -161,14 +172,17 @@ def test_changing_the_address_needs_the_password_and_confirming_again(as_reader,
 
     assert response.status_code == 302
     user = stored(reader.id)
-    assert (user.email, user.email_confirmed_at) == ("new@example.org", None)
+    # The confirmed address stays until the new one is confirmed (tests/test_email_change.py).
+    assert (user.email, user.pending_email) == ("reader@example.org", "new@example.org")
+    assert user.email_confirmed
     assert sorted(message.recipients[0] for message in outbox) == [
         "new@example.org",
         "reader@example.org",
     ]
     confirmation = next(m for m in outbox if m.recipients == ["new@example.org"])
     as_reader.post(link_path(confirmation))
-    assert stored(reader.id).email_confirmed_at is not None
+    user = stored(reader.id)
+    assert (user.email, user.email_confirmed) == ("new@example.org", True)
 
 
 def test_an_address_in_use_cannot_be_taken(as_reader, make_user):
@@ -241,6 +255,19 @@ class TestWhenConfirmationIsRequired:
         assert [answer.status_code for answer in answers] == [403, 403, 403, 403]
         assert db.session.scalar(select(func.count()).select_from(Post)) == 1
 
+    def test_the_button_to_resend_the_link_brings_the_reader_back(self, as_reader, thread):
+        page = as_reader.get(f"/threads/{thread.id}?sort=new")
+        (form,) = re.findall(r'<form[^>]*action="/account/confirm".*?</form>', page.text, re.S)
+        assert f'name="next" value="/threads/{thread.id}?sort=new"' in form
+
+        refused = as_reader.post(
+            f"/threads/{thread.id}/posts",
+            data={"stance": "agree", "body": "My point"},
+            headers={"Referer": f"http://localhost/threads/{thread.id}"},
+        )
+        (form,) = re.findall(r'<form[^>]*action="/account/confirm".*?</form>', refused.text, re.S)
+        assert f'name="next" value="/threads/{thread.id}"' in form
+
     def test_confirmed_users_can_post(self, as_reader, reader, thread):
         as_reader.post(f"/account/confirm/{email_token(reader)}")
         response = as_reader.post(
@@ -248,3 +275,56 @@ class TestWhenConfirmationIsRequired:
         )
         assert response.status_code == 302
         assert db.session.scalar(select(func.count()).select_from(Post)) == 1
+
+
+def test_after_confirming_and_logging_in_the_reader_is_back_where_they_registered(client):
+    with mail.record_messages() as outbox:
+        response = client.post("/auth/register?next=/threads/7%3Fsort%3Dnew", data=REGISTRATION)
+    assert next_of(response.headers["Location"]) == "/threads/7?sort=new"
+    path = link_path(outbox[0])
+
+    confirmed = client.post(path)
+
+    assert urlsplit(confirmed.headers["Location"]).path == "/auth/login"
+    assert next_of(confirmed.headers["Location"]) == "/threads/7?sort=new"
+    login_page = client.get(confirmed.headers["Location"])
+    assert "your e-mail address is confirmed" in login_page.text
+    logged_in = client.post(
+        confirmed.headers["Location"],
+        data={"username": "tove", "password": REGISTRATION["password"]},
+    )
+    assert logged_in.headers["Location"] == "/threads/7?sort=new"
+
+
+def test_a_link_signed_in_goes_straight_back(client, reader, log_in):
+    with mail.record_messages() as outbox:
+        client.post("/auth/register?next=/articles/x", data=REGISTRATION)
+    tove = db.session.scalar(select(User).where(User.username == "tove"))
+    tove.password_hash = reader.password_hash
+    db.session.commit()
+    log_in(tove)
+
+    assert client.post(link_path(outbox[0])).headers["Location"] == "/articles/x"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
+def test_only_local_paths_are_carried_into_the_link(client, target):
+    with mail.record_messages() as outbox:
+        client.post("/auth/register", query_string={"next": target}, data=REGISTRATION)
+    assert "evil" not in outbox[0].body
+
+    response = client.post(link_path(outbox[0]) + "?" + f"next={target}")
+    assert "evil" not in response.headers["Location"]
+
+
+def test_resending_the_link_from_a_page_comes_back_to_it(as_reader, reader):
+    with mail.record_messages() as outbox:
+        response = as_reader.post("/account/confirm", data={"next": "/threads/3?sort=new"})
+    assert response.headers["Location"] == "/threads/3?sort=new"
+
+    confirmed = as_reader.post(link_path(outbox[0]))
+    assert confirmed.headers["Location"] == "/threads/3?sort=new"
+    assert stored(reader.id).email_confirmed_at is not None
+
+    refused = as_reader.post("/account/confirm", data={"next": "https://evil.example/"})
+    assert refused.headers["Location"] == "/account"

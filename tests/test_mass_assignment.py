@@ -195,7 +195,14 @@ def test_the_profile_form_writes_only_the_profile(as_reader, reader, forged, bys
 
     assert response.status_code == 302, response.text
     after = row(reader)
-    assert changed(before, after) == {"display_name", "bio", "links", "locale"}
+    # The folded display name is the display name as it reads (forum/names.py).
+    assert changed(before, after) == {
+        "display_name",
+        "display_name_fold",
+        "bio",
+        "links",
+        "locale",
+    }
     assert (after["role"], after["username"], after["email"]) == (
         Role.READER,
         "reader",
@@ -221,7 +228,7 @@ def test_a_suspended_user_cannot_lift_the_suspension_through_the_profile(
 
     assert response.status_code == 302, response.text
     after = row(reader)
-    assert changed(before, after) == {"display_name", "locale"}
+    assert changed(before, after) == {"display_name", "display_name_fold", "locale"}
     assert after["suspended_until"] == before["suspended_until"]
     assert after["sanction_reason"] == "Insults"
 

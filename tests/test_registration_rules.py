@@ -104,10 +104,7 @@ def test_a_display_name_may_not_read_as_a_reserved_name(app, reader, display_nam
 @pytest.mark.parametrize("display_name", ["Mod Jonas", "MOD-JONAS", "mod_jon\u0430s", "Mød Jonas"])
 def test_a_display_name_may_not_read_as_another_users_name(app, reader, make_user, display_name):
     make_user("mod_jonas", role=Role.MODERATOR)
-    if display_name == "Mød Jonas":
-        # ø is a letter of its own, not an accented o: that name is free.
-        update_profile(reader, Profile(display_name, "", "", "en"))
-        return
+    # ø reads as o in a byline, as æ reads as ae (forum/names.py): "Mød Jonas" is taken too.
     with pytest.raises(InvalidInput, match="another user's username"):
         update_profile(reader, Profile(display_name, "", "", "en"))
 

@@ -68,6 +68,10 @@ class ResendConfirmationForm(FlaskForm):
     """A button: send the confirmation link again."""
 
 
+class CancelEmailChangeForm(FlaskForm):
+    """A button: forget the address the user asked to move to."""
+
+
 class ConfirmEmailForm(FlaskForm):
     """A button: confirm the address the link names."""
 

@@ -21,10 +21,12 @@ from .. import limits, mail
 from ..auth.views import start_session
 from ..errors import InvalidInput
 from ..forms import attach_error, status_for
-from ..models import LoginSession, User, utcnow
+from ..models import LoginSession, utcnow
+from ..redirects import local_next
 from ..services import account_data, accounts, sessions
 from ..viewer import signed_in
 from .forms import (
+    CancelEmailChangeForm,
     ConfirmEmailForm,
     DeleteAccountForm,
     EmailForm,
@@ -47,6 +49,7 @@ def index():
         "account/index.html",
         user=user,
         resend_form=ResendConfirmationForm(),
+        cancel_change_form=CancelEmailChangeForm(),
         logins=logins,
         this_session=_this_session().id,
         end_form=EndSessionForm(),
@@ -136,33 +139,45 @@ def email():
     form = EmailForm()
     if form.validate_on_submit():
         try:
-            old = accounts.change_email(user, form.current_password.data, form.email.data)
+            accounts.request_email_change(user, form.current_password.data, form.email.data)
         except InvalidInput as error:
             attach_error(form, error)
         else:
-            mail.send_email_changed(user, old)
-            _send_confirmation(user)
+            mail.send_email_change_requested(user)
+            _flash_sent(mail.send_email_change(user), user.pending_email)
             return redirect(url_for("account.index"))
     return render_template("account/email.html", form=form, user=user), status_for(form)
+
+
+@bp.post("/email/cancel")
+@login_required
+def cancel_email_change():
+    if not CancelEmailChangeForm().validate_on_submit():
+        abort(400)
+    if accounts.cancel_email_change(signed_in()):
+        flash(_("The change of your e-mail address is cancelled."), "success")
+    return redirect(url_for("account.index"))
 
 
 @bp.post("/confirm")
 @login_required
 @limits.password_reset
 def resend_confirmation():
+    """Send the link again; `next` (a local path) is where the reader comes back to."""
     user = signed_in()
     if not ResendConfirmationForm().validate_on_submit():
         abort(400)
+    back = local_next("")
     if user.email_confirmed:
         flash(_("Your e-mail address is already confirmed."), "info")
     else:
-        _send_confirmation(user)
-    return redirect(url_for("account.index"))
+        _flash_sent(mail.send_confirmation(user, next=back or None), user.email)
+    return redirect(back or url_for("account.index"))
 
 
-def _send_confirmation(user: User) -> None:
-    if mail.send_confirmation(user):
-        flash(_("We sent a link to %(email)s to confirm it.", email=user.email), "info")
+def _flash_sent(sent: bool, address: str | None) -> None:
+    if sent:
+        flash(_("We sent a link to %(email)s to confirm it.", email=address), "info")
     else:
         flash(_("The e-mail could not be sent just now. Please try again later."), "error")
 
@@ -170,17 +185,27 @@ def _send_confirmation(user: User) -> None:
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token: str):
     """The link from the e-mail shows a button; only the POST confirms (GET never writes)."""
-    user = accounts.user_to_confirm(token)
+    link = accounts.link_to_confirm(token)
     form = ConfirmEmailForm()
     if form.validate_on_submit():
-        if accounts.confirm_email(token):
-            flash(_("Thank you: your e-mail address is confirmed."), "success")
-        else:
+        done = accounts.confirm_email(token)
+        if done.moved_from is not None:
+            mail.send_email_changed(done.user, done.moved_from)
+            flash(_("Your e-mail address is now %(email)s.", email=done.user.email), "success")
+        elif done.already:
             flash(_("Your e-mail address is already confirmed."), "info")
-        if current_user.is_authenticated:
-            return redirect(url_for("account.index"))
-        return redirect(url_for("articles.index"))
-    return render_template("account/confirm.html", form=form, user=user)
+        else:
+            flash(_("Thank you: your e-mail address is confirmed."), "success")
+        return redirect(_after_confirming())
+    return render_template("account/confirm.html", form=form, link=link)
+
+
+def _after_confirming() -> str:
+    """The link's `next` (a local path), through the login for a reader not logged in."""
+    back = local_next("")
+    if current_user.is_authenticated:
+        return back or url_for("account.index")
+    return url_for("auth.login", next=back) if back else url_for("articles.index")
 
 
 @bp.get("/export")

@@ -37,6 +37,8 @@ class Article(DebateFigures, Base):
     __table_args__ = (
         Index("ix_articles_status_published_at", "status", "published_at"),
         Index("ix_articles_status_hot", "status", "hot"),
+        # The audit log names articles by id: SQLite must not hand a deleted one's out again.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

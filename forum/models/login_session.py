@@ -12,6 +12,9 @@ USER_AGENT_LENGTH = 200
 
 class LoginSession(Base):
     __tablename__ = "login_sessions"
+    # Ids are in the forms that end a session, and rows come and go: SQLite must not hand
+    # an ended session's id out again.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

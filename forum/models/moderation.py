@@ -65,6 +65,9 @@ class Flag(Base):
         Index("ix_flags_status_post_id", "status", "post_id"),
         # A reader's own flags, for the pages that show them.
         Index("ix_flags_user_id", "user_id"),
+        # Ids are in the moderators' forms; flags go with their post, and SQLite would give
+        # a deleted newest flag's id to the next.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

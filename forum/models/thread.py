@@ -70,7 +70,11 @@ class Thread(DebateFigures, Base):
     article: Mapped[Article] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[User | None] = relationship()
 
-    __table_args__ = (Index("ix_threads_article_id_position", "article_id", "position"),)
+    __table_args__ = (
+        Index("ix_threads_article_id_position", "article_id", "position"),
+        # Ids are in the threads' URLs: SQLite must not hand a deleted thread's out again.
+        {"sqlite_autoincrement": True},
+    )
 
     def __repr__(self) -> str:
         return f"<Thread {self.id} {self.title!r}>"
@@ -135,6 +139,9 @@ class Post(Base):
         # An author's posts, newest last: the look for a repeat of a new post reads only the
         # author's last few minutes (at most a rate limit's worth of rows).
         Index("ix_posts_author_id_created_at", "author_id", "created_at"),
+        # Ids are in permalinks, feeds and flags: SQLite would give the number of a deleted
+        # newest post to the next one.
+        {"sqlite_autoincrement": True},
     )
 
     @validates("thread")

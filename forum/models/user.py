@@ -5,10 +5,25 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, String, Text
+from sqlalchemy.engine import ExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..names import fold
 from .base import Base, str_enum, utcnow
+
+# NFKC unpacks a few ligatures into many letters: a display name is compared by the first
+# this many letters of its folded form.
+DISPLAY_NAME_FOLD_LENGTH = 160
+
+
+def fold_display_name(display_name: str) -> str:
+    """How a display name reads (forum/names.py), as users.display_name_fold keeps it."""
+    return fold(display_name)[:DISPLAY_NAME_FOLD_LENGTH]
+
+
+def _display_name_fold_default(context: ExecutionContext) -> str:
+    # For rows written without the ORM: an import of an export made before the column.
+    return fold_display_name(context.get_current_parameters().get("display_name") or "")
 
 
 class Role(enum.StrEnum):
@@ -20,6 +35,8 @@ class Role(enum.StrEnum):
 
 class User(UserMixin, Base):
     __tablename__ = "users"
+    # Ids are in login cookies and links sent by e-mail: SQLite must not hand one out again.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(30))
@@ -31,6 +48,10 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.READER)
     display_name: Mapped[str] = mapped_column(String(80), default="")
+    # How the display name reads: no one may take a name that reads as another's.
+    display_name_fold: Mapped[str] = mapped_column(
+        String(DISPLAY_NAME_FOLD_LENGTH), default=_display_name_fold_default, index=True
+    )
     bio: Mapped[str] = mapped_column(Text, default="")
     links: Mapped[str] = mapped_column(Text, default="")
     locale: Mapped[str | None] = mapped_column(String(8))
@@ -40,6 +61,8 @@ class User(UserMixin, Base):
     # Why the user was suspended or banned, shown to them.
     sanction_reason: Mapped[str] = mapped_column(Text, default="")
     email_confirmed_at: Mapped[datetime | None]
+    # An address the user asked to move to: `email` stays theirs until its link is followed.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
     # A deleted account keeps its row only to reserve the name; everything personal is gone.
     deleted_at: Mapped[datetime | None]
 
@@ -49,10 +72,15 @@ class User(UserMixin, Base):
         self.username_fold = fold(username)
         return username
 
-    @validates("email")
-    def _normalise_email(self, _key: str, email: str) -> str:
+    @validates("display_name")
+    def _keep_display_fold(self, _key: str, display_name: str) -> str:
+        self.display_name_fold = fold_display_name(display_name)
+        return display_name
+
+    @validates("email", "pending_email")
+    def _normalise_email(self, _key: str, email: str | None) -> str | None:
         # Addresses are unique without regard to case, so they are stored lower-cased.
-        return email.strip().lower()
+        return None if email is None else email.strip().lower()
 
     @property
     def name(self) -> str:

@@ -47,6 +47,7 @@ PROFILE = (
     "username",
     "email",
     "email_confirmed_at",
+    "pending_email",
     "display_name",
     "bio",
     "locale",
@@ -225,6 +226,7 @@ def _scrub(user: User) -> None:
     """Keep the row only so the name stays taken; nothing personal and no way to log in."""
     user.email = DELETED_EMAIL.format(id=user.id)
     user.email_confirmed_at = None
+    user.pending_email = None
     # No Argon2 hash is empty, so no password ever matches.
     user.password_hash = ""  # nosec B105
     sessions.end_all_in_transaction(user)

@@ -16,6 +16,7 @@ from .. import changes, names
 from ..errors import ForumError, InvalidInput
 from ..extensions import db
 from ..models import Role, User, utcnow
+from ..models.user import fold_display_name
 from ..passwords import hash_password, needs_rehash, verify_password
 from . import sessions
 from .password_rules import check_new_password, password_inputs
@@ -35,6 +36,7 @@ WRONG_PASSWORD = _l("That is not your current password.")
 EMAIL_TAKEN = _l("An account with that e-mail address exists.")
 NAME_TAKEN = _l("That username is taken.")
 NAME_RESERVED = _l("That name is reserved.")
+SOMEONES_DISPLAY_NAME = _l("That is another user's display name.")
 
 
 class InvalidLink(ForumError):
@@ -48,12 +50,50 @@ class ExpiredLink(InvalidLink):
     default_message = _l("This link has expired. Please ask for a new one.")
 
 
+class ChangeNotWaiting(InvalidLink):
+    default_message = _l(
+        "This link is for an address that is no longer waiting to be confirmed: the change was "
+        "cancelled, or asked for again with another address. Your address is unchanged."
+    )
+
+
+class AddressTakenMeanwhile(ForumError):
+    status_code = 409
+    default_message = _l(
+        "Another account uses that address now, so your address was not changed. Cancel the "
+        "change on your account page, or choose another address."
+    )
+
+
 @dataclass(frozen=True)
 class SignUp:
     """A registration's outcome: the new account, or the owner of the address it named."""
 
     user: User | None = None
     owner: User | None = None
+
+
+@dataclass(frozen=True)
+class AddressLink:
+    """What a confirmation link names: the user's address, or the one they asked to move to."""
+
+    user: User
+    email: str
+    change: bool
+
+    @property
+    def done(self) -> bool:
+        """Whether following it again would change nothing: the address is confirmed."""
+        return self.email == self.user.email and self.user.email_confirmed
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A followed confirmation link: `moved_from` is the address left, if it was a change."""
+
+    user: User
+    already: bool = False
+    moved_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +119,20 @@ def find_user_like(name: str) -> User | None:
     folded = names.fold(name)
     if not folded:
         return None
-    return db.session.scalar(select(User).where(User.username_fold == folded).limit(1))
+    return db.session.scalar(
+        select(User).where(User.username_fold == folded).order_by(User.id).limit(1)
+    )
+
+
+def find_display_name_like(name: str, other_than: User | None = None) -> User | None:
+    """The oldest user (not `other_than`) whose display name reads like this name."""
+    folded = fold_display_name(name)
+    if not folded:
+        return None
+    query = select(User).where(User.display_name_fold == folded)
+    if other_than is not None:
+        query = query.where(User.id != other_than.id)
+    return db.session.scalar(query.order_by(User.id).limit(1))
 
 
 def is_reserved_name(name: str) -> bool:
@@ -159,6 +212,9 @@ def _check_name_free(username: str) -> None:
     # name that only reads like a taken one (mod-jonas, m0d_jonas) would let one pose as them.
     if find_user_like(username) is not None:
         raise InvalidInput(NAME_TAKEN, field="username")
+    # Nor may a new account be named as another is known on its posts.
+    if find_display_name_like(username) is not None:
+        raise InvalidInput(SOMEONES_DISPLAY_NAME, field="username")
 
 
 def _owner_of(email: str) -> User | None:
@@ -225,24 +281,51 @@ def email_token(user: User) -> str:
     return _serializer(CONFIRM_SALT).dumps({"user": user.id, "email": user.email})
 
 
-def user_to_confirm(token: str) -> User:
-    """The user an e-mail confirmation token names, if it is genuine, fresh and still theirs."""
+def email_change_token(user: User) -> str:
+    """A signed token confirming the address the user asked to move to (`pending_email`)."""
+    payload = {"user": user.id, "email": user.pending_email, "change": True}
+    return _serializer(CONFIRM_SALT).dumps(payload)
+
+
+def link_to_confirm(token: str) -> AddressLink:
+    """What a confirmation token names, if it is genuine, fresh and still stands."""
     data = _load(token, CONFIRM_SALT, current_app.config["EMAIL_CONFIRM_MAX_AGE"])
     user = _live_user(data["user"])
-    if data.get("email") != user.email:
-        # The address changed after the link was sent: it confirms nothing any more.
+    email = data.get("email")
+    if not isinstance(email, str):
         raise InvalidLink()
-    return user
+    if not data.get("change"):
+        if email != user.email:
+            # The address changed after the link was sent: it confirms nothing any more.
+            raise InvalidLink()
+        return AddressLink(user, email, change=False)
+    if email != user.email:
+        if email != user.pending_email:
+            raise ChangeNotWaiting()
+        if _owner_of(email) is not None:
+            raise AddressTakenMeanwhile()
+    return AddressLink(user, email, change=True)
 
 
-def confirm_email(token: str) -> bool:
-    """Mark the token's address as confirmed; False if it already was."""
-    user = user_to_confirm(token)
-    if user.email_confirmed:
-        return False
+def confirm_email(token: str) -> Confirmed:
+    """Confirm the token's address: the user's own, or the one they asked to move to."""
+    link = link_to_confirm(token)
+    user = link.user
+    if link.done:
+        return Confirmed(user, already=True)
+    moved_from = None
+    if link.email != user.email:
+        moved_from = user.email
+        user.email = link.email
+        user.pending_email = None
     user.email_confirmed_at = utcnow()
-    db.session.commit()
-    return True
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another account took the address between our check and our update.
+        db.session.rollback()
+        raise AddressTakenMeanwhile() from None
+    return Confirmed(user, moved_from=moved_from)
 
 
 def _password_fingerprint(password_hash: str) -> str:
@@ -300,8 +383,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     db.session.commit()
 
 
-def change_email(user: User, current_password: str, email: str) -> str:
-    """Move the account to a new, unconfirmed address; gives back the old address."""
+def request_email_change(user: User, current_password: str, email: str) -> None:
+    """Keep a new address as pending (the current one stays) until its link is followed."""
     if not verify_password(user.password_hash, current_password):
         raise InvalidInput(WRONG_PASSWORD, field="current_password")
     email = normalise_email(email)
@@ -310,15 +393,17 @@ def change_email(user: User, current_password: str, email: str) -> str:
     if email == user.email:
         raise InvalidInput(_l("That is already your address."), field="email")
     _check_email_free(email)
-    old = user.email
-    user.email = email
-    user.email_confirmed_at = None
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise InvalidInput(EMAIL_TAKEN, field="email") from None
-    return old
+    user.pending_email = email
+    db.session.commit()
+
+
+def cancel_email_change(user: User) -> bool:
+    """Forget the address the user asked to move to; False if there was none."""
+    if user.pending_email is None:
+        return False
+    user.pending_email = None
+    db.session.commit()
+    return True
 
 
 def update_profile(user: User, profile: Profile) -> None:
@@ -345,13 +430,19 @@ def update_profile(user: User, profile: Profile) -> None:
 
 
 def _check_display_name(user: User, display_name: str) -> None:
-    """A display name may read as one's own username, never as another's or a reserved name."""
+    """A display name may read as one's own username, never as another's username or display
+    name, or as a reserved name."""
     if not display_name or names.fold(display_name) == names.fold(user.username):
         return
-    other = find_user_like(display_name)
-    if other is not None and other.id != user.id:
-        # A display name that reads as someone else's username would let one pose as them.
-        raise InvalidInput(_l("That is another user's username."), field="display_name")
+    # A display name that reads as someone else's name would let one sign as them. Where two
+    # accounts' names read alike from before this rule, the older account keeps its name.
+    kept = fold_display_name(display_name) == user.display_name_fold
+    for other, message in (
+        (find_user_like(display_name), _l("That is another user's username.")),
+        (find_display_name_like(display_name, other_than=user), SOMEONES_DISPLAY_NAME),
+    ):
+        if other is not None and other.id != user.id and not (kept and other.id > user.id):
+            raise InvalidInput(message, field="display_name")
     if is_reserved_name(display_name):
         raise InvalidInput(NAME_RESERVED, field="display_name")
 

@@ -20,12 +20,15 @@ def profile(username: str):
     if user.username != username:
         return redirect(url_for("users.profile", username=user.username), 301)
     listing = listings.profile_posts(user, page=page_number())
+    posts = listing.posts
+    # Past the last page there is no such page: say so, with links back (the template).
+    status = 404 if posts.page > max(posts.pages, 1) else 200
     return render_template(
         "users/profile.html",
         user=listing.user,
-        contributions=listing.posts,
+        contributions=posts,
         articles=listing.articles,
-    )
+    ), status
 
 
 @bp.get("/language/<code>")
