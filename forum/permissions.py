@@ -40,7 +40,12 @@ def can_read_article(user: User | None, article: Article) -> bool:
 def takes_posts(thread: Thread) -> bool:
     """Whether the thread takes new posts from readers at all (a page rendered for everyone
     shows the forms when it does; who may use them is the reader's own part)."""
-    return thread.article.is_published and thread.article.discussion_open and not thread.locked
+    return (
+        thread.article.is_published
+        and thread.article.discussion_open
+        and not thread.locked
+        and thread.retired_at is None
+    )
 
 
 def can_post_in(user: User | None, thread: Thread) -> bool:

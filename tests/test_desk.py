@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import ArticleStatus, Post, PostStatus, Role, Stance, utcnow
+from forum.models import Action, ArticleStatus, AuditEntry, Post, PostStatus, Role, Stance, utcnow
 from forum.services import desk
 from forum.services.posts import Contribution, add_contribution, add_reply
 
@@ -223,3 +223,58 @@ def test_the_desk_form_posts_to_the_reply_route_and_comes_back(as_author, debate
     form = form.split("</article>", 1)[0]
     assert f'action="/posts/{post_id}/replies"' in form
     assert 'name="next" value="/author"' in form
+
+
+def test_the_desk_shows_the_figures_first_and_each_challenge_compactly(as_author, debate):
+    open_posts, _others = debate
+
+    html = as_author.get("/author").text
+
+    assert html.index('id="articles-heading"') < html.index('id="challenges-heading"')
+    assert "5 challenges wait for your answer" in html
+    # One reply form per challenge still, but folded: "Answer" opens it.
+    assert html.count("<details") >= len(open_posts)
+
+
+def test_the_desk_filters_by_article(
+    as_author, author, debate, make_article, make_thread, make_post
+):
+    open_posts, _others = debate
+    second = make_article(author=author, title="Another of hers")
+    elsewhere = make_post(thread=make_thread(article=second), stance=Stance.DISAGREE)
+
+    html = as_author.get(f"/author?article={second.slug}").text
+
+    assert listed_ids(html) == [elsewhere.id]
+    assert "1 challenge waits for your answer" in html
+    assert (
+        f'<option selected value="{second.slug}">' in html
+        or f'value="{second.slug}" selected' in html
+    )
+    assert as_author.get("/author?article=no-such-article").status_code == 200
+
+
+def test_a_challenge_not_worth_answering_leaves_the_desk_and_is_logged(as_author, author, debate):
+    open_posts, _others = debate
+    passed = open_posts["weak_disagreement"]
+
+    answer = as_author.post(f"/author/challenges/{passed.id}/pass", data={"next": "/author"})
+
+    assert answer.status_code == 302 and answer.headers["Location"] == "/author"
+    assert passed.id not in [post.id for post in desk.open_challenges(author)]
+    entry = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+    assert (entry.action, entry.post_id, entry.actor_id) == (
+        Action.PASS_CHALLENGE,
+        passed.id,
+        author.id,
+    )
+
+
+def test_only_the_articles_author_passes_over_its_challenges(client, log_in, make_user, debate):
+    open_posts, _others = debate
+    other_author = make_user("other_author", role=Role.AUTHOR)
+    log_in(other_author)
+
+    answer = client.post(f"/author/challenges/{open_posts['weak_disagreement'].id}/pass")
+
+    assert answer.status_code == 403

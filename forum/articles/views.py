@@ -14,13 +14,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from .. import limits, pagecache
-from ..errors import InvalidInput
-from ..forms import attach_error, status_for
+from ..errors import InvalidInput, NotAllowed
+from ..forms import attach_error, kept_in, status_for
 from ..links import external_url
-from ..loaders import load_article
+from ..loaders import load_article, load_thread
 from ..models import Article, Post, User
 from ..pagination import page_number
 from ..permissions import can_edit_article, can_write_articles
@@ -30,6 +31,15 @@ from ..viewer import signed_in, viewer
 from .forms import ArticleForm, ThreadForm
 
 bp = Blueprint("articles", __name__)
+
+# What the author is told after each of manage_thread's actions.
+THREAD_DONE = {
+    "rename": _l("The thread is renamed."),
+    "close": _l("The thread is closed: it can be read but takes no new posts."),
+    "reopen": _l("The thread takes posts again."),
+    "retire": _l("The thread is withdrawn: it is no longer listed, and its posts stay readable."),
+    "restore": _l("The thread is back on the article."),
+}
 
 
 def _front_page_for(user: User, _facts: dict) -> dict[str, str] | None:
@@ -53,9 +63,12 @@ def index():
     if sort not in listings.FRONT_SORTS:
         abort(400)
     front = listings.front_page(viewer(), sort=sort, page=page_number())
+    page = front.articles
+    # Past the last page there is no such page: say so, with links back (the template).
+    status = 404 if page.page > max(page.pages, 1) else 200
     return render_template(
-        "articles/index.html", page=front.articles, drafts=front.drafts, sort=front.sort
-    )
+        "articles/index.html", page=page, drafts=front.drafts, sort=front.sort
+    ), status
 
 
 @bp.get("/articles/<slug>")
@@ -68,6 +81,7 @@ def show(slug: str):
         "articles/show.html",
         article=listing.article,
         threads=listing.threads,
+        withdrawn=listing.withdrawn,
         summary=listing.summary,
         featured=listing.featured,
         moderated=listing.moderated,
@@ -150,9 +164,34 @@ def _editor(form: ArticleForm, article: Article | None):
                 attach_error(form, error)
             else:
                 return redirect(url_for("articles.show", slug=article.slug))
+    threads = (
+        listings.article_page(article, viewer()) if article and article.is_published else None
+    )
     return render_template(
-        "articles/edit.html", form=form, article=article, preview=preview
+        "articles/edit.html", form=form, article=article, preview=preview, threads=threads
     ), status_for(form)
+
+
+@bp.post("/articles/<slug>/threads/<int:thread_id>")
+@login_required
+def manage_thread(slug: str, thread_id: int):
+    """Rename, close, reopen, withdraw or bring back one of the article's threads."""
+    article = load_article(slug)
+    thread = load_thread(thread_id)
+    if thread.article_id != article.id:
+        abort(404)
+    if not can_edit_article(viewer(), article):
+        abort(403)
+    action = request.form.get("action", "")
+    if action not in articles.THREAD_ACTIONS:
+        abort(400)
+    try:
+        articles.manage_thread(thread, signed_in(), action, request.form.get("title", ""))
+    except InvalidInput as error:
+        flash(str(error.message), "error")
+    else:
+        flash(str(THREAD_DONE[action]), "success")
+    return redirect(url_for("articles.edit", slug=article.slug, _anchor="threads"))
 
 
 def _save(form: ArticleForm, article: Article | None) -> Article:
@@ -171,6 +210,7 @@ def _save(form: ArticleForm, article: Article | None) -> Article:
 
 
 @bp.route("/articles/<slug>/threads/new", methods=["GET", "POST"])
+@kept_in(ThreadForm)
 @login_required
 @limits.posting
 def new_thread(slug: str):
@@ -181,9 +221,10 @@ def new_thread(slug: str):
             thread = posts.propose_thread(
                 article, signed_in(), form.title.data, form.description.data or ""
             )
-        except InvalidInput as error:
+        except (InvalidInput, NotAllowed) as error:
             attach_error(form, error)
         else:
+            limits.accepted()
             flash(
                 _("Your thread is open. Start the debate with the first contribution."), "success"
             )

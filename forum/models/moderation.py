@@ -48,6 +48,8 @@ class Action(enum.StrEnum):
     UNBAN = "unban"
     CHANGE_ROLE = "change_role"
     CHANGE_SETTINGS = "change_settings"
+    # An author's, on their desk: not worth answering (a "pass", not a password).
+    PASS_CHALLENGE = "pass_challenge"  # nosec B105
 
 
 class Flag(Base):

@@ -65,6 +65,9 @@ class Thread(DebateFigures, Base):
     position: Mapped[int] = mapped_column(default=0)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the article's author withdrew it (took its question off the article): it stays
+    # readable at its address, but is no longer listed and takes no new posts.
+    retired_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     article: Mapped[Article] = relationship(lazy="joined", innerjoin=True)
@@ -101,6 +104,8 @@ class Post(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # When the article's author marked it not worth answering: off their desk, nothing else.
+    desk_passed_at: Mapped[datetime | None]
     reply_count: Mapped[int] = mapped_column(default=0)
     # Votes, and the rankings computed from them in the same transaction as each vote.
     up: Mapped[int] = mapped_column(default=0)

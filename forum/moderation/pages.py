@@ -18,10 +18,12 @@ from ..services.queue import (
     busy_articles,
     entries_about,
     flagged_posts,
+    flags_against,
     held_posts,
     hidden_posts,
     log_filter,
     logged_articles,
+    posts_by,
 )
 from ..services.rules import is_suspended
 from ..services.settings import load_settings, save_settings
@@ -104,6 +106,8 @@ def _user_page(user: User, sent: FlaskForm | None = None, status: int = 200):
         user=user,
         suspended=is_suspended(user),
         entries=entries_about(user),
+        posts=posts_by(user),
+        flags=flags_against(user),
         entry_reason=entry_reason,
         **forms,
     )

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Article, ArticleStatus, Tag, Thread, ThreadOrigin, User, utcnow
 from ..permissions import can_edit_article, can_write_articles
 from ..rendering import render_markdown
+from .locks import hold_for_change
 
 DANISH_LETTERS = [["æ", "ae"], ["ø", "oe"], ["å", "aa"], ["Æ", "Ae"], ["Ø", "Oe"], ["Å", "Aa"]]
 MAX_QUESTIONS = 10
@@ -97,7 +98,7 @@ def _apply(article: Article, draft: ArticleDraft, publish: bool) -> None:
             article.status = ArticleStatus.PUBLISHED
             article.published_at = article.last_activity_at = article.updated_at
             article.hot = ranking.hot(0, article.published_at)
-        _open_question_threads(article, questions)
+        _sync_question_threads(article, questions)
 
 
 def _validate(draft: ArticleDraft, questions: list[str], tags: list[str], publish: bool) -> None:
@@ -121,20 +122,25 @@ def _validate(draft: ArticleDraft, questions: list[str], tags: list[str], publis
         )
 
 
-def _open_question_threads(article: Article, questions: list[str]) -> None:
+def _sync_question_threads(article: Article, questions: list[str]) -> None:
+    """One thread per debate question, in the questions' order: a new question opens one, a
+    question taken off withdraws its thread (its posts stay readable at its address) and a
+    question put back brings its thread back."""
     existing = (
-        set(
-            db.session.scalars(
-                select(Thread.title).where(
+        {
+            thread.title: thread
+            for thread in db.session.scalars(
+                select(Thread).where(
                     Thread.article_id == article.id, Thread.origin == ThreadOrigin.QUESTION
                 )
             )
-        )
+        }
         if article.id
-        else set()
+        else {}
     )
     for position, question in enumerate(questions, start=1):
-        if question not in existing:
+        thread = existing.pop(question, None)
+        if thread is None:
             db.session.add(
                 Thread(
                     article=article,
@@ -146,6 +152,54 @@ def _open_question_threads(article: Article, questions: list[str]) -> None:
                     last_activity_at=article.updated_at,
                 )
             )
+        else:
+            thread.position, thread.retired_at = position, None
+    for thread in existing.values():
+        if thread.retired_at is None:
+            thread.retired_at = article.updated_at
+
+
+THREAD_ACTIONS = ("rename", "close", "reopen", "retire", "restore")
+
+
+def manage_thread(thread: Thread, editor: User, action: str, title: str = "") -> None:
+    """The article's author renames, closes, reopens, withdraws or brings back one of its
+    threads. A question thread's title is its question's line in the article, renamed with it;
+    withdrawing a question thread takes the line off."""
+    article = thread.article
+    if not can_edit_article(editor, article):
+        raise NotAllowed(_l("Only the article's author can change its threads."))
+    if action not in THREAD_ACTIONS:
+        raise InvalidInput(_l("That is not something a thread can do."))
+    questions = parse_questions(article.questions)
+    is_question = thread.origin == ThreadOrigin.QUESTION
+    if action == "rename":
+        title = " ".join(title.split())
+        if not title:
+            raise InvalidInput(_l("Write the thread's new title."), field="title")
+        if len(title) > 200:
+            raise InvalidInput(_l("Each question can be at most 200 characters."), field="title")
+        if is_question:
+            if title in questions:
+                raise InvalidInput(_l("The article already has that question."), field="title")
+            questions = [title if line == thread.title else line for line in questions]
+        thread.title = title
+    elif action in ("close", "reopen"):
+        hold_for_change(Thread.locked, thread.id)
+        db.session.refresh(thread)
+        thread.locked = action == "close"
+    elif action == "retire":
+        thread.retired_at = thread.retired_at or utcnow()
+        questions = [line for line in questions if line != thread.title]
+    else:
+        thread.retired_at = None
+        if is_question and thread.title not in questions:
+            if len(questions) >= MAX_QUESTIONS:
+                raise InvalidInput(_l("At most %(n)d debate questions.", n=MAX_QUESTIONS))
+            questions.append(thread.title)
+    article.questions = "\n".join(questions)
+    changes.article(article.id)
+    db.session.commit()
 
 
 def _tag(name: str) -> Tag:

@@ -15,19 +15,32 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select
+from markupsafe import Markup
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql import operators
 
 from ..errors import NotAllowed
 from ..extensions import db
-from ..models import Article, ArticleStatus, Post, Stance, Thread, ThreadOrigin, User
+from ..models import (
+    Article,
+    ArticleStatus,
+    Post,
+    PostRevision,
+    Stance,
+    Thread,
+    ThreadOrigin,
+    User,
+)
 from ..permissions import (
     can_read_article,
     can_see_post,
+    can_see_text,
     can_write_articles,
     post_visible_to,
     text_visible_to,
 )
+from ..rendering import render_markdown
 from . import summaries
 from .summaries import ModerationTally, Summary
 
@@ -188,10 +201,10 @@ def _replies_to(
     return {post_id: tuple(posts) for post_id, posts in replies.items()}
 
 
-def permalink_page(post: Post, reader: User | None, per_page: int) -> int:
-    """The page of the thread, oldest first and unfiltered, that shows the post to the reader.
+def permalink_page(post: Post, reader: User | None, per_page: int, sort: str = "old") -> int:
+    """The page of the thread, in `sort` and unfiltered, that shows the post to the reader.
 
-    One query: the contributions this reader sees ahead of the post's own, in SORTS["old"].
+    One query: the contributions this reader sees ahead of the post's own in SORTS[sort].
     """
     if not can_see_post(reader, post):
         raise NotAllowed()
@@ -201,13 +214,72 @@ def permalink_page(post: Post, reader: User | None, per_page: int) -> int:
             Post.thread_id == top.thread_id,
             Post.parent_id.is_(None),
             post_visible_to(reader),
-            or_(
-                Post.created_at < top.created_at,
-                and_(Post.created_at == top.created_at, Post.id < top.id),
-            ),
+            _ahead_of(top, SORTS[sort]),
         )
     )
     return earlier // per_page + 1
+
+
+def _ahead_of(post: Post, order: tuple) -> ColumnElement[bool]:
+    """Rows that `order` (columns ascending or descending, the last one unique) puts first."""
+    ahead = []
+    for index, term in enumerate(order):
+        column, value = term.element, getattr(post, term.element.key)
+        before = column > value if term.modifier is operators.desc_op else column < value
+        same = [earlier.element == getattr(post, earlier.element.key) for earlier in order[:index]]
+        ahead.append(and_(*same, before))
+    return or_(*ahead)
+
+
+@dataclass(frozen=True)
+class Version:
+    """A post as it read from `written_at` until `replaced_at` (None: as it reads now)."""
+
+    body_html: Markup
+    stance: str | None
+    organisation: str | None
+    channel: str | None
+    source_url: str | None
+    effect: str | None
+    written_at: datetime
+    replaced_at: datetime | None
+
+
+def post_history(post: Post, reader: User | None) -> tuple[Version, ...] | None:
+    """The post's versions, newest first, to a reader who may read its text; None otherwise."""
+    if not can_see_text(reader, post):
+        return None
+    now = Version(
+        post.body_html,
+        post.stance,
+        post.organisation,
+        post.channel,
+        post.source_url,
+        post.effect,
+        post.edited_at or post.created_at,
+        None,
+    )
+    earlier = db.session.scalars(
+        select(PostRevision)
+        .where(PostRevision.post_id == post.id)
+        .order_by(PostRevision.replaced_at.desc(), PostRevision.id.desc())
+    )
+    return (
+        now,
+        *(
+            Version(
+                render_markdown(revision.body),
+                revision.stance,
+                revision.organisation,
+                revision.channel,
+                revision.source_url,
+                revision.effect,
+                revision.written_at,
+                revision.replaced_at,
+            )
+            for revision in earlier
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -216,6 +288,7 @@ class ArticlePage:
 
     article: Article
     threads: tuple[Thread, ...]  # pinned first, then the author's questions, in their order
+    withdrawn: tuple[Thread, ...]  # withdrawn by the author: readable, no longer listed above
     summary: Summary | None
     featured: tuple[Post, ...]  # the editor's picks that every reader sees, best first
     moderated: ModerationTally | None
@@ -238,7 +311,8 @@ def article_page(article: Article, reader: User | None) -> ArticlePage:
     published = article.is_published
     return ArticlePage(
         article=article,
-        threads=tuple(threads),
+        threads=tuple(thread for thread in threads if thread.retired_at is None),
+        withdrawn=tuple(thread for thread in threads if thread.retired_at is not None),
         summary=summaries.article_summary(article) if published else None,
         featured=tuple(summaries.featured_posts(article)) if published else (),
         moderated=summaries.moderation_tally(article) if published else None,

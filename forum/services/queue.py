@@ -250,3 +250,28 @@ def entries_about(user: User, limit: int = 20) -> list[AuditEntry]:
             .limit(limit)
         )
     )
+
+
+def posts_by(user: User, limit: int = 20) -> list[Post]:
+    """The user's latest posts, whatever their state: what a moderator weighs a sanction on."""
+    return list(
+        db.session.scalars(
+            _with_context(select(Post).where(Post.author_id == user.id))
+            .order_by(Post.created_at.desc(), Post.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def flags_against(user: User, limit: int = 20) -> list[Flag]:
+    """The latest flags on the user's posts, open ones first, with who flagged them."""
+    return list(
+        db.session.scalars(
+            select(Flag)
+            .join(Post, Flag.post_id == Post.id)
+            .where(Post.author_id == user.id)
+            .options(joinedload(Flag.user), joinedload(Flag.post))
+            .order_by((Flag.status == FlagStatus.OPEN).desc(), Flag.created_at.desc())
+            .limit(limit)
+        )
+    )
