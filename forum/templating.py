@@ -5,20 +5,16 @@ from datetime import datetime
 
 from babel import Locale
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask_babel import format_timedelta, get_locale
 from markupsafe import Markup
 
 from . import pagecache, permissions
+from .forms import first_invalid
 from .models import Post, utcnow
+from .moments import day as _date
+from .moments import moment as _datetime
+from .services.rules import write_refusal
 from .viewer import viewer
-
-
-def _datetime(value: datetime | None, style: str = "medium") -> str:
-    return format_datetime(value, style) if value else ""
-
-
-def _date(value: datetime | None, style: str = "long") -> str:
-    return format_date(value, style) if value else ""
 
 
 def _ago(value: datetime | None) -> str:
@@ -89,6 +85,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["ago"] = _ago
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.globals["vote_state"] = vote_state
+    app.jinja_env.globals["write_refusal"] = write_refusal
+    app.jinja_env.globals["first_invalid"] = first_invalid
     app.jinja_env.globals["post_card"] = post_card
     app.jinja_env.globals["own"] = pagecache.own
     app.jinja_env.globals["reader_part"] = pagecache.reader_part

@@ -4,13 +4,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask_babel import format_datetime
 from markupsafe import Markup
 from sqlalchemy import func, select
 
 from forum.errors import InvalidInput
 from forum.extensions import db
 from forum.models import Action, Flag, PostStatus, Role, Stance, User, utcnow
+from forum.moments import moment
 from forum.services import moderation, screening
 from forum.services.posts import Contribution, add_contribution
 from forum.services.settings import load_settings, save_settings
@@ -171,7 +171,7 @@ def test_the_log_shows_reasons_and_roles_in_the_forms_words(
 
     page = as_moderator.get("/moderation/log").text
     with app.test_request_context():
-        shown_until = text_of(format_datetime(until.replace(second=0, microsecond=0), "short"))
+        shown_until = text_of(moment(until.replace(second=0, microsecond=0)))
 
     rows = log_rows(page)
     assert rows[0].endswith("changed the settings Hold the first posts of a new account: 2")
@@ -348,3 +348,21 @@ def test_the_queue_puts_no_space_before_a_colon(as_moderator, make_post, thread,
     moderation.flag_post(post, make_user(), "spam", "Buy now")
 
     assert "Spam: Buy now" in words_of(queued(as_moderator.get("/moderation").text, post.id))
+
+
+def test_the_hide_form_on_the_thread_page_starts_at_the_flags_reason(
+    client, log_in, thread, make_user, make_post
+):
+    moderator = make_user("thread_moderator", role=Role.MODERATOR)
+    post = make_post(thread=thread)
+    quiet = make_post(thread=thread)
+    for name in ("first_flagger", "second_flagger"):
+        moderation.flag_post(post, make_user(name), "off_topic", "")
+    log_in(moderator)
+
+    page = client.get(f"/threads/{thread.id}").text
+
+    chosen = re.search(rf'id="hide-{post.id}-reason".*?</select>', page, re.S).group(0)
+    assert '<option value="off_topic" selected>' in chosen
+    untouched = re.search(rf'id="hide-{quiet.id}-reason".*?</select>', page, re.S).group(0)
+    assert "selected" not in untouched

@@ -3,11 +3,11 @@
 import re
 from datetime import UTC, datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from ..admin.forms import ROLE_CHOICES
 from ..models import Action, AuditEntry
+from ..moments import moment
 from .forms import HOLD_FIRST_LABEL, REASON_CHOICES
 
 REASON_LABELS = {choice.value: choice.label for choice in REASON_CHOICES}
@@ -34,9 +34,7 @@ def entry_reason(entry: AuditEntry) -> str:
             return f"{ROLE_LABELS[old]}{arrow}{ROLE_LABELS[new]}"
     elif entry.action == Action.SUSPEND and (found := SUSPENDED.fullmatch(reason)):
         until = datetime.strptime(found[1], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
-        return _(
-            "Until %(until)s: %(reason)s", until=format_datetime(until, "short"), reason=found[2]
-        )
+        return _("Until %(until)s: %(reason)s", until=moment(until), reason=found[2])
     elif entry.action == Action.CHANGE_SETTINGS and (found := HOLD_FIRST.fullmatch(reason)):
         return f"{HOLD_FIRST_LABEL}: {found[1]}"
     return reason
