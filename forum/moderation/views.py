@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -17,7 +17,7 @@ from ..loaders import load_article, load_post, load_thread
 from ..models import Action, Flag, Post
 from ..permissions import can_moderate
 from ..redirects import local_next
-from ..services import moderation
+from ..services import moderation, queue
 from ..viewer import signed_in, viewer
 from .forms import ActionForm, FlagForm, ReasonForm, ScopedActionForm, check
 
@@ -58,6 +58,16 @@ def _post_form(post_id: int, form_class: type[F]) -> tuple[Post, F]:
     check_scope(form, post.thread_id)
     check(form)
     return post, form
+
+
+@bp.app_template_global()
+def flag_reason(post: Post) -> str | None:
+    """The flags' reason for the post's Hide form on a moderator's thread page; the thread's
+    open flags are read once a request."""
+    reasons = g.setdefault("open_flag_reasons", {})
+    if post.thread_id not in reasons:
+        reasons[post.thread_id] = queue.open_flag_reasons(post.thread_id)
+    return reasons[post.thread_id].get(post.id)
 
 
 def _back_to_post(post: Post, message: str):

@@ -275,3 +275,17 @@ def flags_against(user: User, limit: int = 20) -> list[Flag]:
             .limit(limit)
         )
     )
+
+
+def open_flag_reasons(thread_id: int) -> dict[int, str]:
+    """For each post in the thread with open flags, the reason most of them give (of equals,
+    the one flagged first): where the Hide form on the thread's page starts."""
+    counts: dict[int, Counter] = {}
+    for post_id, reason in db.session.execute(
+        select(Flag.post_id, Flag.reason)
+        .join(Post, Flag.post_id == Post.id)
+        .where(Post.thread_id == thread_id, Flag.status == FlagStatus.OPEN)
+        .order_by(Flag.created_at, Flag.id)
+    ):
+        counts.setdefault(post_id, Counter())[reason] += 1
+    return {post_id: found.most_common(1)[0][0].value for post_id, found in counts.items()}
