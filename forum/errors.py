@@ -2,6 +2,7 @@
 
 import re
 import time
+from datetime import timedelta
 
 from flask import (
     Flask,
@@ -15,13 +16,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, ngettext
+from flask_babel import format_timedelta, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .extensions import db, holds_login_cookies, limiter, login_manager
@@ -54,6 +56,12 @@ class NotAllowed(ForumError):
 
 class ThreadLocked(NotAllowed):
     default_message = _l("This thread is locked: it can be read but takes no new posts.")
+
+
+class ThreadWithdrawn(NotAllowed):
+    default_message = _l(
+        "The author withdrew this question: its posts can be read, but it takes no new ones."
+    )
 
 
 class DiscussionClosed(NotAllowed):
@@ -215,6 +223,7 @@ def _kept_text_page(status: int, message: str, retry_after: int | None):
             title=TITLES[status],
             message=str(message),
             kept=kept,
+            form=_kept_form() if kept else None,
             status=status,
         )
         response = make_response(page)
@@ -222,6 +231,18 @@ def _kept_text_page(status: int, message: str, retry_after: int | None):
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def _kept_form():
+    """The view's own form (forms.kept_in) filled with what was sent, or None."""
+    view = current_app.view_functions.get(request.endpoint)
+    form_class = getattr(view, "kept_form", None)
+    if form_class is None:
+        return None
+    cleaned = MultiDict(
+        (name, CONTROL_CHARACTERS.sub("", value)) for name, value in request.form.items(multi=True)
+    )
+    return form_class(formdata=cleaned)
 
 
 def _handle_database_down(error: SQLAlchemyError):
@@ -242,12 +263,23 @@ def _handle_rate_limit(error: RateLimitExceeded):
     db.session.rollback()
     current = limiter.current_limit
     reset = max(1, round(current.reset_at - time.time())) if current else 60
-    message = ngettext(
-        "You have done that too often. Please wait %(num)d second and try again.",
-        "You have done that too often. Please wait %(num)d seconds and try again.",
-        reset,
+    return _kept_text_page(429, wait_message(reset), reset)
+
+
+def wait_message(seconds: int) -> str:
+    """How long to wait, in the unit a person would say: seconds, or about so many minutes,
+    hours or days ("about 51 minutes", not "3052 seconds")."""
+    if seconds < 60:
+        return ngettext(
+            "You have done that too often. Please wait %(num)d second and try again.",
+            "You have done that too often. Please wait %(num)d seconds and try again.",
+            seconds,
+        )
+    # threshold=1: "51 minutes" until a whole hour, never "1 hour" for 51 minutes.
+    wait = format_timedelta(timedelta(seconds=seconds), threshold=1, add_direction=False)
+    return gettext(
+        "You have done that too often. Please wait about %(wait)s and try again.", wait=wait
     )
-    return _kept_text_page(429, message, reset)
 
 
 def _unauthorized():

@@ -8,18 +8,39 @@ from .errors import ForumError
 
 
 def attach_error(form: FlaskForm, error: ForumError) -> None:
-    """Show a service's error next to the field it names, or above the form."""
+    """Show a service's error next to the field it names, or above the form; the form goes
+    back with the error's status (a refusal is a 403, not a 422), filled as it was sent."""
     # str(): a lazy translation counts as safe HTML in Jinja, and messages may quote users.
     message = str(error.message)
     if error.field and error.field in form:
         form[error.field].errors = [*form[error.field].errors, message]
     else:
         form.form_errors.append(message)
+    form.refused_with = error.status_code
+
+
+def first_invalid(form: FlaskForm):
+    """The form's first field, in its order, that was refused; None if none was."""
+    return next((field for field in form if field.errors), None)
+
+
+def kept_in(form_class: type[FlaskForm]) -> Callable:
+    """Declare the view's form. A refusal that comes before the view runs (too many requests,
+    an expired form, the database away) hands back what was sent in this form, with its
+    labels and choices, instead of as bare fields."""
+
+    def declare(view: Callable) -> Callable:
+        view.kept_form = form_class
+        return view
+
+    return declare
 
 
 def status_for(form: FlaskForm) -> int:
-    """200 for a fresh form, 422 for one sent back with errors."""
-    return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
+    """200 for a fresh form, 422 (or the refusal's status) for one sent back with errors."""
+    if form.is_submitted() and (form.errors or form.form_errors):
+        return getattr(form, "refused_with", 422)
+    return 200
 
 
 class Deferred:

@@ -43,6 +43,16 @@ def login_failed() -> None:
         current_app.logger.warning("failed login not counted: %s", error)
 
 
+def accepted() -> None:
+    """The write this request made was accepted: it counts against the limits (below) that
+    count only what is accepted. A refused form, which stored nothing, costs nothing."""
+    g.write_accepted = True
+
+
+def _deduct_accepted(_response) -> bool:
+    return g.get("write_accepted", False)
+
+
 def _deduct_failed_login(_response) -> bool:
     return g.get("login_failed", False)
 
@@ -81,15 +91,28 @@ def _limit(setting: str):
     return value
 
 
+def _accepted_writes(setting: str, key_func):
+    return limiter.limit(
+        _limit(setting), key_func=key_func, methods=["POST"], deduct_when=_deduct_accepted
+    )
+
+
+# Writes count once accepted (the view calls accepted()), so that a reader whose form was
+# refused (no stance, a blocked word) or an office whose colleagues mistyped a password is
+# not locked out; a request over the limit is still refused before it does anything.
 posting = limiter.shared_limit(
-    _limit("RATELIMIT_POSTING"), scope="posting", key_func=account_key, methods=["POST"]
+    _limit("RATELIMIT_POSTING"),
+    scope="posting",
+    key_func=account_key,
+    methods=["POST"],
+    deduct_when=_deduct_accepted,
 )
-editing = limiter.limit(_limit("RATELIMIT_EDITING"), key_func=account_key, methods=["POST"])
+
+
+editing = _accepted_writes("RATELIMIT_EDITING", account_key)
 voting = limiter.limit(_limit("RATELIMIT_VOTING"), key_func=account_key, methods=["POST"])
-flagging = limiter.limit(_limit("RATELIMIT_FLAGGING"), key_func=account_key, methods=["POST"])
-registering = limiter.limit(
-    _limit("RATELIMIT_REGISTERING"), key_func=get_remote_address, methods=["POST"]
-)
+flagging = _accepted_writes("RATELIMIT_FLAGGING", account_key)
+registering = _accepted_writes("RATELIMIT_REGISTERING", get_remote_address)
 login_by_address = limiter.limit(
     _limit("RATELIMIT_LOGIN"), key_func=get_remote_address, methods=["POST"]
 )

@@ -1,9 +1,11 @@
 """Markdown source to safe HTML: rendered once when a text is saved, stored beside it."""
 
+import re
 from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
@@ -25,6 +27,34 @@ def _cell_alignment(renderer, tokens, idx, options, env) -> str:
     return renderer.renderToken(tokens, idx, options, env)
 
 
+# @name: a username (forum/names.py allows letters, digits, _ and -) after a space or stop.
+MENTION = re.compile(r"@([A-Za-z0-9_-]{2,30})")
+
+
+def mentioned(source: str) -> set[str]:
+    """The names the text mentions (lower-cased), to look up before rendering it."""
+    return {name.lower() for name in MENTION.findall(source)}
+
+
+def _mention(state: StateInline, silent: bool) -> bool:
+    """@name as a link to the reader's profile, for the names in env["mentions"] only."""
+    if state.src[state.pos] != "@":
+        return False
+    before = state.src[state.pos - 1] if state.pos else " "
+    if before.isalnum() or before in "_-@":
+        return False  # an e-mail address, or part of a word
+    found = MENTION.match(state.src, state.pos)
+    url = found and (state.env.get("mentions") or {}).get(found.group(1).lower())
+    if not url:
+        return False
+    if not silent:
+        state.push("link_open", "a", 1).attrSet("href", url)
+        state.push("text", "", 0).content = found.group(0)
+        state.push("link_close", "a", -1)
+    state.pos = found.end()
+    return True
+
+
 @cache
 def _parser() -> MarkdownIt:
     # html=False escapes raw HTML; images are off because posts carry no pictures.
@@ -32,6 +62,7 @@ def _parser() -> MarkdownIt:
     parser.enable(["linkify", "strikethrough", "table"]).disable("image")
     parser.add_render_rule("th_open", _cell_alignment)
     parser.add_render_rule("td_open", _cell_alignment)
+    parser.inline.ruler.after("text", "mention", _mention)
     return parser
 
 
@@ -47,7 +78,9 @@ def sanitize_html(html: str) -> str:
     )
 
 
-def render_markdown(source: str) -> Markup:
-    """Render CommonMark (with autolinks) to sanitised HTML that templates may show as is."""
+def render_markdown(source: str, mentions: dict[str, str] | None = None) -> Markup:
+    """Render CommonMark (with autolinks) to sanitised HTML that templates may show as is;
+    `mentions` maps the lower-cased names that @name links to their profiles' addresses."""
+    html = _parser().render(source, {"mentions": mentions or {}})
     # nh3 has just sanitised it.
-    return Markup(sanitize_html(_parser().render(source)))  # nosec B704
+    return Markup(sanitize_html(html))  # nosec B704

@@ -7,6 +7,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 
 import pytest
 from argon2 import PasswordHasher
@@ -310,6 +311,53 @@ def writes_locked(app: Flask) -> Iterator[None]:
             connection.rollback()
     finally:
         engine.dispose()
+
+
+class _SentAgain(HTMLParser):
+    """The fields of a page's forms as they would be sent: text, chosen options, checked boxes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._area: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        found = dict(attrs)
+        name, value = found.get("name"), found.get("value") or ""
+        if tag == "textarea":
+            self._area = name
+            self.fields[name] = ""
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and "selected" in found and value:
+            self.fields[self._select] = value
+        elif tag == "input" and name and found.get("type") not in ("hidden", "submit"):
+            if found.get("type") in ("radio", "checkbox"):
+                if "checked" in found:
+                    self.fields[name] = value
+            elif value:
+                self.fields[name] = value
+
+    def handle_data(self, data: str) -> None:
+        if self._area is not None:
+            self.fields[self._area] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            # HTML drops a newline right after <textarea>; so does the browser that sends it.
+            text = self.fields[self._area]
+            self.fields[self._area] = text.removeprefix("\r\n" if text[:2] == "\r\n" else "\n")
+            if not self.fields[self._area]:
+                del self.fields[self._area]
+            self._area = None
+
+
+def kept_fields(page: str) -> dict[str, str]:
+    """What a page gives back in its forms to send again, by field name (not the hidden ones)."""
+    parser = _SentAgain()
+    parser.feed(page)
+    return parser.fields
 
 
 @contextmanager

@@ -65,7 +65,8 @@ def test_example_fields_work_without_javascript(no_script_page, live_server):
     open_demo_thread(page)
 
     form = page.locator("form.contribution-form")
-    assert form.locator("fieldset.example-fields").is_visible()
+    # expect() waits for the thread page; is_visible() would read the page still loading.
+    expect(form.locator("fieldset.example-fields")).to_be_visible()
     form.get_by_label("I disagree").check()
     form.get_by_label("Your contribution").fill("It did not work for us.")
     form.get_by_role("button", name="Post contribution").click()

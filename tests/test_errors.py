@@ -30,13 +30,13 @@ def test_413_page_for_too_large_a_request(as_reader, thread):
     assert "Too much data" in response.text
 
 
-def test_403_page_names_the_rule(as_reader, locked_thread):
+def test_a_refused_post_names_the_rule_and_keeps_the_text(as_reader, locked_thread):
     response = as_reader.post(
-        f"/threads/{locked_thread.id}/posts", data={"stance": "agree", "body": "x"}
+        f"/threads/{locked_thread.id}/posts", data={"stance": "agree", "body": "My point"}
     )
     assert response.status_code == 403
-    assert "Not allowed" in response.text
     assert "This thread is locked" in response.text
+    assert "My point</textarea>" in response.text
 
 
 def test_500_page_is_in_the_layout_and_hides_the_details(app, client):

@@ -1,6 +1,5 @@
 """Faults the forum survives: a lost, restarted or locked database, races and broken writes."""
 
-import html
 import logging
 import re
 import uuid
@@ -16,7 +15,7 @@ from forum import create_app
 from forum.extensions import db, mail
 from forum.models import Post, Stance, Thread, User, Vote
 from forum.services import accounts, posts, votes
-from tests.conftest import PASSWORD, writes_locked
+from tests.conftest import PASSWORD, kept_fields, writes_locked
 
 CONTRIBUTION = {
     "stance": "disagree",
@@ -39,15 +38,6 @@ def figures(thread_id: int) -> tuple:
         for item in (thread, thread.article)
         for name in (*FIGURES, "last_activity_at")
     )
-
-
-def kept_fields(page: str) -> dict[str, str]:
-    """What the error page gives back in its form to send again, by field name."""
-    inputs = re.findall(r'<input id="kept-\d+" name="([^"]+)" value="([^"]*)">', page)
-    areas = re.findall(
-        r'<textarea id="kept-\d+" name="([^"]+)" rows="6">(.*?)</textarea>', page, re.S
-    )
-    return {name: html.unescape(value) for name, value in [*inputs, *areas]}
 
 
 def on_sqlite() -> bool:

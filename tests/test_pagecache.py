@@ -527,7 +527,7 @@ def test_the_versions_of_a_relative_sqlite_path_sit_beside_the_database(
 
 
 def test_the_versions_file_can_be_put_where_the_operator_says(app_config, tmp_path):
-    """Two processes of one server (two apps here) share the file FLASK_PAGE_VERSIONS_FILE names."""
+    """Two processes of one server (two apps here) share the file PAGE_VERSIONS_FILE names."""
     config = {**app_config, "PAGE_VERSIONS_FILE": str(tmp_path / "run" / "versions")}
     (tmp_path / "run").mkdir()
     first, second = create_app(config), create_app(config)

@@ -5,9 +5,11 @@ import re
 import uuid
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from forum import create_app
+from forum.errors import wait_message
 from forum.extensions import db
 from forum.models import Post, Vote
 
@@ -103,3 +105,83 @@ def test_a_limit_reached_on_one_server_holds_on_another(app_config, make_user):
         with app.app_context():
             db.engine.dispose()
     assert [attempt.status_code for attempt in attempts] == [422, 422, 422, 422, 429]
+
+
+def test_refused_contributions_do_not_use_up_the_limit(as_reader, thread):
+    """Only what is posted counts: a reader correcting a form is not flooding the forum."""
+    url = f"/threads/{thread.id}/posts"
+    refused = [
+        {"body": "No stance given"},
+        {"stance": "agree", "body": ""},
+        {"stance": "example", "body": "An example without its organisation"},
+    ]
+    for data in refused:
+        assert as_reader.post(url, data=data).status_code == 422
+
+    posted = [as_reader.post(url, data={"stance": "agree", "body": f"Point {n}"}) for n in (1, 2)]
+
+    assert [response.status_code for response in posted] == [302, 302]
+    assert as_reader.post(url, data={"stance": "agree", "body": "Third"}).status_code == 429
+
+
+def test_failed_registrations_do_not_lock_out_an_address(app, client):
+    """An office behind one address: colleagues' typos must not use up its registrations."""
+    app.config["RATELIMIT_REGISTERING"] = "2/hour"
+    mistakes = [
+        {"username": "anna", "email": "anna@example.org", "password": "password123"},
+        {"username": "reader", "email": "x@example.org", "password": "a long good passphrase"},
+        {"username": "anna", "email": "not an address", "password": "a long good passphrase"},
+    ]
+    for data in mistakes:
+        form = {**data, "password_confirm": data["password"]}
+        assert client.post("/auth/register", data=form).status_code == 422
+
+    accepted = [
+        client.post(
+            "/auth/register",
+            data={
+                "username": name,
+                "email": f"{name}@example.org",
+                "password": "a long good passphrase",
+                "password_confirm": "a long good passphrase",
+            },
+        )
+        for name in ("anna", "bent", "carl")
+    ]
+
+    assert [response.status_code for response in accepted] == [302, 302, 429]
+
+
+@pytest.mark.parametrize(
+    ("limit", "wait"),
+    [
+        ("2/minute", r"(\d+ seconds?|about 1 minute)"),
+        ("2/hour", r"about (\d+ minutes|1 hour)"),
+        ("2/day", r"about (\d+ hours|1 day)"),
+    ],
+)
+def test_the_wait_reads_in_the_unit_a_person_would_use(app, as_reader, thread, limit, wait):
+    app.config["RATELIMIT_POSTING_NEW_ACCOUNT"] = limit
+    url = f"/threads/{thread.id}/posts"
+    for n in range(2):
+        as_reader.post(url, data={"stance": "agree", "body": f"Point {n}"})
+
+    refused = as_reader.post(url, data={"stance": "agree", "body": "Third"})
+
+    assert refused.status_code == 429
+    assert re.search(rf"Please wait {wait} and try again", refused.text), refused.text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "english", "danish"),
+    [
+        (45, "wait 45 seconds", "Vent 45 sekunder"),
+        (3052, "wait about 51 minutes", "Vent cirka 51 minutter"),
+        (5 * 3600, "wait about 5 hours", "Vent cirka 5 timer"),
+    ],
+)
+def test_a_wait_of_3052_seconds_reads_as_about_51_minutes(app, seconds, english, danish):
+    with app.test_request_context():
+        assert english in wait_message(seconds)
+        with force_locale("da"):
+            assert danish in wait_message(seconds)

@@ -1,7 +1,6 @@
 """Login sessions on the server: logout ends them, the account page lists and ends them, the
 remember cookie is as safe as the session cookie, and an expired form gives the text back."""
 
-import html
 import re
 from datetime import timedelta
 
@@ -13,7 +12,7 @@ from werkzeug.http import parse_date
 from forum.extensions import db
 from forum.models import LoginSession, Post, utcnow
 from forum.services import sessions
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, kept_fields
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 ANDROID_CHROME = (
@@ -340,14 +339,6 @@ def test_in_development_the_cookies_keep_their_plain_names(app, reader):
 
 def token_in(page: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
-def kept_fields(page: str) -> dict[str, str]:
-    inputs = re.findall(r'<input id="kept-\d+" name="([^"]+)" value="([^"]*)">', page)
-    areas = re.findall(
-        r'<textarea id="kept-\d+" name="([^"]+)" rows="6">(.*?)</textarea>', page, re.S
-    )
-    return {name: html.unescape(value) for name, value in [*inputs, *areas]}
 
 
 class TestExpiredForm:

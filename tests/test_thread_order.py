@@ -191,10 +191,11 @@ def test_the_sort_and_stance_links_keep_each_other_and_per_page(client, thread, 
     assert all(q["sort"] == ["top"] and q["per_page"] == ["2"] for q in hrefs)
 
 
-def test_a_page_beyond_the_last_is_empty_not_an_error(client, thread, debate):
+def test_a_page_beyond_the_last_is_no_page_and_says_so(client, thread, debate):
     response = client.get(f"/threads/{thread.id}?per_page=2&page=9")
-    assert response.status_code == 200
+    assert response.status_code == 404
     assert listed(response.text) == []
+    assert "There is no page 9 here." in response.text
 
 
 @pytest.mark.parametrize("per_page", ["1", "200"])
@@ -204,14 +205,24 @@ def test_per_page_from_1_to_200_is_accepted(client, thread, debate, per_page):
     assert len(listed(response.text)) == min(int(per_page), len(POSTS))
 
 
-@pytest.mark.parametrize("per_page", ["0", "201", "-1"])
-def test_per_page_outside_1_to_200_is_a_400(client, thread, per_page):
-    assert client.get(f"/threads/{thread.id}?per_page={per_page}").status_code == 400
+@pytest.mark.parametrize(("per_page", "shown"), [("0", "1"), ("201", "200"), ("-1", "1")])
+def test_per_page_outside_1_to_200_leads_to_the_nearest(client, thread, per_page, shown):
+    answer = client.get(f"/threads/{thread.id}?per_page={per_page}")
+    assert answer.headers["Location"] == f"/threads/{thread.id}?per_page={shown}"
 
 
-@pytest.mark.parametrize("query", ["sort=random", "sort=Best", "stance=maybe", "stance=reply"])
-def test_an_unknown_sort_or_stance_is_a_400(client, thread, query):
-    assert client.get(f"/threads/{thread.id}?{query}").status_code == 400
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("sort=random", "?sort=best"),
+        ("sort=Best", "?sort=best"),
+        ("stance=maybe", ""),
+        ("stance=reply", ""),
+    ],
+)
+def test_an_unknown_sort_or_stance_leads_to_the_default(client, thread, query, shown):
+    answer = client.get(f"/threads/{thread.id}?{query}")
+    assert answer.headers["Location"] == f"/threads/{thread.id}{shown}"
 
 
 # The front page

@@ -60,7 +60,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("threads.reply", "POST"): Route("POST", {"body": ""}),
     ("threads.edit", "GET"): Route("GET", shows_to=frozenset({"author"})),
     ("threads.edit", "POST"): Route("POST", {"stance": "agree", "body": ""}),
+    ("threads.delete", "GET"): Route("GET", shows_to=frozenset({"author"})),
     ("threads.delete", "POST"): Route("POST", {}),
+    ("threads.history", "GET"): Route("GET", shows_to=frozenset(VIEWERS), login=False),
+    ("desk.pass_challenge", "POST"): Route("POST", {}),
     ("moderation.flag", "GET"): Route("GET", shows_to=LOGGED_IN),
     ("moderation.flag", "POST"): Route("POST", {"reason": ""}),
     ("votes.vote", "POST"): Route("POST", {"value": "1"}),
@@ -125,7 +128,9 @@ def visit(client, endpoint: str, route: Route, post: Post):
         "threads.reply": f"/posts/{post.id}/replies",
         "threads.edit": f"/posts/{post.id}/edit",
         "threads.delete": f"/posts/{post.id}/delete",
+        "threads.history": f"/posts/{post.id}/history",
         "moderation.flag": f"/posts/{post.id}/flag",
+        "desk.pass_challenge": f"/author/challenges/{post.id}/pass",
         "votes.vote": f"/posts/{post.id}/vote",
     }.get(endpoint) or f"/moderation/posts/{post.id}/{endpoint.removeprefix('moderation.')}"
     if route.method == "GET":

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import limits, mail
 from ..errors import InvalidInput
-from ..forms import attach_error, status_for
+from ..forms import attach_error, kept_in, status_for
 from ..models import User
 from ..redirects import local_next
 from ..services import accounts, sessions
@@ -28,6 +28,7 @@ def start_session(user: User, remember: bool = False) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@kept_in(RegisterForm)
 @limits.registering
 def register():
     """Register; the answer is the same whether or not the address already has an account."""
@@ -45,8 +46,9 @@ def register():
         except InvalidInput as error:
             attach_error(form, error)
         else:
+            limits.accepted()  # it sent an e-mail, whoever owns the address
             if outcome.user is not None:
-                mail.send_confirmation(outcome.user)
+                mail.send_confirmation(outcome.user, next=local_next("") or None)
             else:
                 mail.send_registration_attempt(outcome.owner)
             flash(

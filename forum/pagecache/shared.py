@@ -42,7 +42,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from ..models import Role, User
-from ..services.rules import is_suspended
+from ..services.rules import write_refusal
 from ..viewer import viewer
 from .memo import Memo
 
@@ -201,8 +201,9 @@ def view_fill() -> Fill | None:
 
 def shares_pages(user: User) -> bool:
     """Whether this reader gets the page everyone shares, filled in: not moderators (their
-    tools are on every post), not a suspended reader (the notice is on every page)."""
-    return user.role in SHARING_ROLES and not is_suspended(user) and view_fill() is not None
+    tools are on every post), not a reader who may not write (suspended, banned, or with an
+    address to confirm: they are told why in place of the forms)."""
+    return user.role in SHARING_ROLES and write_refusal(user) is None and view_fill() is not None
 
 
 def render_for_all() -> SharedPage | None:

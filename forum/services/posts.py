@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import ScalarSelect, exists, select, true
+from sqlalchemy import ScalarSelect, exists, func, select, true
 
 from .. import changes
 from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
@@ -27,7 +27,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import can_delete_post
-from ..rendering import render_markdown
+from ..rendering import mentioned, render_markdown
 from .figures import count_post
 from .locks import hold_article, hold_thread, queue_author
 from .rules import check_article_open, check_may_write, check_thread_open
@@ -167,6 +167,10 @@ def edit_post(post: Post, user: User, change: Contribution) -> Post:
         setattr(post, name, value)
     if held == PostStatus.HELD and post.status == PostStatus.PUBLISHED:
         post.status = PostStatus.HELD
+    if post.hidden:
+        # Edited after a moderator hid it: back to the queue, for them to approve or reject.
+        post.hidden = False
+        post.status = PostStatus.HELD
     if post.is_listed:
         count_post(post, 1)
     post.edited_at = utcnow()
@@ -267,7 +271,22 @@ def _clean_body(body: str) -> dict:
         raise InvalidInput(_l("Write something first."), field="body")
     if len(body) > MAX_BODY_LENGTH:
         raise InvalidInput(_l("At most %(n)d characters.", n=MAX_BODY_LENGTH), field="body")
-    return {"body": body, "body_html": render_markdown(body)}
+    return {"body": body, "body_html": render_markdown(body, mentions=_profiles(body))}
+
+
+# A post names at most this many readers as links; more @names stay text.
+MAX_MENTIONS = 20
+
+
+def _profiles(body: str) -> dict[str, str]:
+    """The profiles of the readers the body mentions by @name (lower-cased name: address)."""
+    names = sorted(mentioned(body))[:MAX_MENTIONS]
+    if not names:
+        return {}
+    found = db.session.scalars(select(User.username).where(func.lower(User.username).in_(names)))
+    # The stored HTML holds the path (there may be no request: the demo, an import).
+    urls = current_app.url_map.bind("", script_name=current_app.config["APPLICATION_ROOT"])
+    return {name.lower(): urls.build("users.profile", {"username": name}) for name in found}
 
 
 def _clean_contribution(contribution: Contribution) -> dict:

@@ -3,16 +3,23 @@
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..errors import DiscussionClosed, NotAllowed, ThreadLocked
+from ..errors import DiscussionClosed, NotAllowed, ThreadLocked, ThreadWithdrawn
 from ..models import Article, Thread, User, utcnow
+from ..moments import moment
 
 
 class Suspended(NotAllowed):
     default_message = _l("Your account is suspended.")
+
+
+class Unconfirmed(NotAllowed):
+    resend_confirmation = True  # the notice offers to send the link again
+    default_message = _l(
+        "Confirm your e-mail address first: follow the link we sent you, or have a new one sent."
+    )
 
 
 class Banned(NotAllowed):
@@ -40,17 +47,24 @@ def check_may_write(user: User) -> None:
     if user.banned:
         raise Banned(_("Your account is banned: %(reason)s", reason=reason))
     if is_suspended(user):
-        until = format_datetime(user.suspended_until, "short")
+        until = moment(user.suspended_until)
         raise Suspended(
             _("Your account is suspended until %(until)s: %(reason)s", until=until, reason=reason)
         )
     if current_app.config["REQUIRE_CONFIRMED_EMAIL"] and user.email_confirmed_at is None:
-        raise NotAllowed(
-            _l(
-                "Confirm your e-mail address first: follow the link we sent you, or ask for a "
-                "new one on your account page."
-            )
-        )
+        raise Unconfirmed()
+
+
+def write_refusal(user: User | None) -> NotAllowed | None:
+    """Why this reader may not post, reply, vote or flag (shown where the forms would be), or
+    None if they may."""
+    if user is None:
+        return None
+    try:
+        check_may_write(user)
+    except NotAllowed as refusal:
+        return refusal
+    return None
 
 
 def check_article_open(article: Article) -> None:
@@ -62,5 +76,7 @@ def check_article_open(article: Article) -> None:
 
 def check_thread_open(thread: Thread) -> None:
     check_article_open(thread.article)
+    if thread.retired_at is not None:
+        raise ThreadWithdrawn()
     if thread.locked:
         raise ThreadLocked()

@@ -29,6 +29,9 @@ EFFECT_CHOICES = [
     SelectChoice("challenges", _l("It challenges the article")),
 ]
 
+MARKDOWN_WORKS = _l(
+    "Markdown works: *italic*, **bold**, [a link](https://example.org), > a quote, - a list."
+)
 BODY_VALIDATORS = [
     DataRequired(_l("Write something first.")),
     Length(max=MAX_BODY_LENGTH, message=_l("At most 20,000 characters.")),
@@ -42,7 +45,9 @@ class ContributionForm(FlaskForm):
         validate_choice=False,
         validators=[InputRequired(_l("Choose whether you agree, disagree or give an example."))],
     )
-    body = TextAreaField(_l("Your contribution"), validators=BODY_VALIDATORS)
+    body = TextAreaField(
+        _l("Your contribution"), validators=BODY_VALIDATORS, description=MARKDOWN_WORKS
+    )
     organisation = StringField(
         _l("Organisation"),
         validators=[Length(max=120, message=_l("At most 120 characters."))],
@@ -70,4 +75,4 @@ class ContributionForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField(_l("Your reply"), validators=BODY_VALIDATORS)
+    body = TextAreaField(_l("Your reply"), validators=BODY_VALIDATORS, description=MARKDOWN_WORKS)

@@ -13,17 +13,19 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import login_required
+from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import limits, pagecache
-from ..errors import ForumError, InvalidInput
+from ..errors import ForumError, InvalidInput, NotAllowed
 from ..extensions import db
-from ..forms import Deferred, attach_error, status_for
+from ..forms import Deferred, attach_error, kept_in, status_for
 from ..loaders import load_post, load_thread
 from ..models import Post, PostStatus, Stance, Thread, User
 from ..pagination import page_number
-from ..permissions import can_edit_post
+from ..permissions import can_delete_post, can_edit_post
 from ..redirects import local_next
 from ..rendering import render_markdown
 from ..services import listings, moderation, posts, reader_state, votes
@@ -61,22 +63,45 @@ def _reader_values(user: User, facts: dict) -> dict[str, str] | None:
 @bp.get("/threads/<int:thread_id>")
 @pagecache.shared_page(_reader_values)
 def show(thread_id: int):
-    return _render_thread(load_thread(thread_id))
+    thread = load_thread(thread_id)
+    args = request.args.to_dict()
+    sort, stance, per_page = _listing()
+    for name, value in (("sort", sort), ("stance", stance), ("per_page", str(per_page))):
+        if args.get(name) and args[name] != value:
+            args[name] = value
+    if args != request.args.to_dict():
+        # A sort or stance the forum does not know, or a page size out of range: the page
+        # that makes sense, at its own address (one cached page, and a link that says so).
+        return redirect(url_for("threads.show", thread_id=thread.id, **args))
+    return _render_thread(thread)
 
 
 def _listing() -> tuple[str, str | None, int]:
-    """The sort, stance filter and page size the URL asks for; 400 if they make no sense."""
-    sort = request.args.get("sort", listings.DEFAULT_SORT)
+    """The sort, stance filter and page size the URL asks for, or what makes sense instead:
+    the default sort, every stance, a page size from 1 to MAX_PER_PAGE."""
+    sort = request.args.get("sort")
     stance = request.args.get("stance") or None
     per_page = request.args.get("per_page", current_app.config["POSTS_PER_PAGE"], type=int)
-    if sort not in listings.SORTS or (stance is not None and stance not in STANCES):
-        abort(400)
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        abort(400)
-    return sort, stance, per_page
+    return (
+        sort if sort in listings.SORTS else listings.DEFAULT_SORT,
+        stance if stance in STANCES else None,
+        min(max(per_page, 1), MAX_PER_PAGE),
+    )
 
 
-def _render_thread(thread: Thread, form: ContributionForm | None = None):
+def _posted_url(post: Post) -> str:
+    """Where a reader goes after posting: the page that shows the post, in the sort (and page
+    size) they were reading in, which the form's address carries."""
+    sort, _stance, per_page = _listing()
+    page = listings.permalink_page(post, viewer(), per_page, sort)
+    custom = per_page if per_page != current_app.config["POSTS_PER_PAGE"] else None
+    shown_sort = sort if sort != listings.DEFAULT_SORT else None
+    return _post_url(post, sort=shown_sort, page=page, per_page=custom)
+
+
+def _render_thread(
+    thread: Thread, form: ContributionForm | None = None, preview: Markup | None = None
+):
     """The thread page in a fixed number of queries, whatever the number of posts."""
     sort, stance, per_page = _listing()
     reader = viewer()
@@ -96,10 +121,20 @@ def _render_thread(thread: Thread, form: ContributionForm | None = None):
         summary=listing.summary,
         shown=set(shown),
         sort=listing.sort,
+        # For the addresses the forms post to: left out when it is the default.
+        sort_arg=listing.sort if listing.sort != listings.DEFAULT_SORT else None,
         stance=listing.stance,
         per_page=per_page if per_page != current_app.config["POSTS_PER_PAGE"] else None,
         form=form or Deferred(ContributionForm),
-    ), (200 if form is None else status_for(form))
+        preview=preview,
+    ), _status(listing.contributions, form)
+
+
+def _status(contributions, form: ContributionForm | None) -> int:
+    """A page past the last is no page (404, with links back); a form sent back has its own."""
+    if contributions.page > max(contributions.pages, 1):
+        return 404
+    return 200 if form is None else status_for(form)
 
 
 def _own_cards(user: User, post_ids: list[int]) -> dict[str, str]:
@@ -120,42 +155,50 @@ def _own_cards(user: User, post_ids: list[int]) -> dict[str, str]:
 
 
 @bp.post("/threads/<int:thread_id>/posts")
+@kept_in(ContributionForm)
 @login_required
 @limits.posting
 def contribute(thread_id: int):
     thread = load_thread(thread_id)
     form = ContributionForm()
+    if _previewing(form):
+        return _render_thread(thread, form=form, preview=_preview(form))
     if form.validate_on_submit():
         try:
             post = posts.add_contribution(thread, signed_in(), form.contribution())
         except posts.RepeatedPost as repeat:
             flash(str(repeat.message), "info")
             return redirect(url_for("threads.permalink", post_id=repeat.post_id))
-        except InvalidInput as error:
+        except (InvalidInput, NotAllowed) as error:
             attach_error(form, error)
         else:
+            limits.accepted()
             flash(_posted_message(post, _("Your contribution is posted.")), "success")
-            return redirect(_post_url(post, sort="new"))
+            return redirect(_posted_url(post))
     return _render_thread(thread, form=form)
 
 
 @bp.post("/posts/<int:post_id>/replies")
+@kept_in(ReplyForm)
 @login_required
 @limits.posting
 def reply(post_id: int):
     parent = load_post(post_id)
     form = ReplyForm()
+    if _previewing(form):
+        return _reply_page(parent.contribution, form, preview=_preview(form))
     if form.validate_on_submit():
         try:
             post = posts.add_reply(parent, signed_in(), form.body.data)
         except posts.RepeatedPost as repeat:
             flash(str(repeat.message), "info")
             return redirect(url_for("threads.permalink", post_id=repeat.post_id))
-        except InvalidInput as error:
+        except (InvalidInput, NotAllowed) as error:
             attach_error(form, error)
         else:
+            limits.accepted()
             flash(_posted_message(post, _("Your reply is posted.")), "success")
-            return redirect(local_next(url_for("threads.permalink", post_id=post.id)))
+            return redirect(local_next(_posted_url(post)))
     return _reply_page(parent.contribution, form)
 
 
@@ -172,17 +215,43 @@ def compose_reply(post_id: int):
     return _reply_page(parent, ReplyForm())
 
 
-def _reply_page(parent: Post, form: ReplyForm):
-    page = render_template("threads/reply.html", parent=parent, thread=parent.thread, form=form)
+def _reply_page(parent: Post, form: ReplyForm, preview: Markup | None = None):
+    page = render_template(
+        "threads/reply.html", parent=parent, thread=parent.thread, form=form, preview=preview
+    )
     return page, status_for(form)
+
+
+def _preview(form: FlaskForm) -> Markup:
+    # No longer than a post may be: a preview costs what posting would.
+    return render_markdown((form.body.data or "")[: posts.MAX_BODY_LENGTH])
+
+
+def _previewing(form: FlaskForm) -> bool:
+    """The form's Preview button (for readers without JavaScript, who get no live preview):
+    show the post as it would read, save nothing."""
+    return form.is_submitted() and "preview" in request.form
 
 
 @bp.get("/posts/<int:post_id>")
 def permalink(post_id: int):
     """Send a reader to the thread page (oldest first) that shows this post."""
     post = load_post(post_id)
-    page = listings.permalink_page(post, viewer(), current_app.config["POSTS_PER_PAGE"])
-    return redirect(_post_url(post, sort="old", page=page))
+    sort = request.args.get("sort")
+    sort = sort if sort in listings.SORTS else "old"
+    page = listings.permalink_page(post, viewer(), current_app.config["POSTS_PER_PAGE"], sort)
+    return redirect(_post_url(post, sort=sort, page=page))
+
+
+@bp.get("/posts/<int:post_id>/history")
+def history(post_id: int):
+    """Every version of the post, newest first: what "edited" opens (for a post whose text the
+    reader may not see, the placeholder the thread shows)."""
+    post = load_post(post_id)
+    versions = listings.post_history(post, viewer())
+    return render_template(
+        "threads/history.html", post=post, thread=post.thread, versions=versions
+    )
 
 
 def _posted_message(post: Post, posted: str) -> str:
@@ -209,18 +278,24 @@ def edit(post_id: int):
         change = form.contribution() if not post.is_reply else Contribution("", form.body.data)
         try:
             posts.edit_post(post, signed_in(), change)
-        except InvalidInput as error:
+        except (InvalidInput, NotAllowed) as error:
             attach_error(form, error)
         else:
+            limits.accepted()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("threads.permalink", post_id=post.id))
     return render_template("threads/edit_post.html", form=form, post=post), status_for(form)
 
 
-@bp.post("/posts/<int:post_id>/delete")
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(post_id: int):
+    """Ask first, on a page of its own (it works without JavaScript); delete on the answer."""
     post = load_post(post_id)
+    if request.method == "GET":
+        if not can_delete_post(viewer(), post):
+            abort(403)
+        return render_template("threads/delete.html", post=post, thread=post.thread)
     thread_id = post.thread_id
     posts.delete_post(post, signed_in())
     flash(_("Your post is deleted."), "info")

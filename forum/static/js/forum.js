@@ -102,6 +102,18 @@
     down.value = tally.my_vote === -1 ? "0" : "-1";
   }
 
+  // Text the reader selected in the post they answer, as a Markdown quote to start from.
+  function selectedQuote(post) {
+    var selection = window.getSelection();
+    if (!post || !selection || selection.isCollapsed) return "";
+    if (!post.contains(selection.anchorNode) || !post.contains(selection.focusNode)) return "";
+    var text = selection.toString().trim();
+    if (!text) return "";
+    return text.split(/\r?\n/).map(function (line) {
+      return "> " + line;
+    }).join("\n") + "\n\n";
+  }
+
   // "Reply" opens the page's one reply form under its post; without this it leads to the
   // form on a page of its own (and a click that opens a new tab still does).
   function bindReplies(template) {
@@ -111,8 +123,11 @@
       event.preventDefault();
       var place = link.parentElement;
       var open = place.nextElementSibling;
+      var quoted = selectedQuote(link.closest("[id^=post-]"));
       if (open && open.matches("form.reply-form")) {
-        open.querySelector("textarea").focus();
+        var area = open.querySelector("textarea");
+        if (quoted) area.value += (area.value ? "\n" : "") + quoted;
+        area.focus();
         return;
       }
       var form = template.content.firstElementChild.cloneNode(true);
@@ -120,12 +135,17 @@
       form.action = link.getAttribute("data-reply");
       textarea.id = "reply-body-" + link.closest("[id^=post-]").id.slice("post-".length);
       form.querySelector("label").htmlFor = textarea.id;
-      form.querySelector("[data-cancel]").addEventListener("click", function () {
+      function close() {
         form.remove();
         link.focus();
+      }
+      form.querySelector("[data-cancel]").addEventListener("click", close);
+      form.addEventListener("keydown", function (keyEvent) {
+        if (keyEvent.key === "Escape") close();
       });
       place.insertAdjacentElement("afterend", form);
       bindPreview(textarea);
+      if (quoted) textarea.value = quoted;
       textarea.focus();
     });
   }
@@ -137,6 +157,46 @@
       });
     });
   }
+
+  // Back to a page whose form was sent shows it empty: the browser would restore the text
+  // (from its page cache or its memory of forms), and "Post" would send it a second time.
+  // A form that came back refused keeps its text: its page forgets the sending.
+  var SENT = "forum:sent-form";
+
+  function forgetSentForms() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.method === "post" && form.querySelector("textarea")) {
+        try {
+          sessionStorage.setItem(SENT, form.action);
+        } catch (error) {
+          // Storage refused (private mode, full): the text stays, as it would without us.
+        }
+      }
+    });
+    window.addEventListener("pageshow", function (event) {
+      var sent;
+      try {
+        sent = sessionStorage.getItem(SENT);
+      } catch (error) {
+        return;
+      }
+      if (!sent) return;
+      if (document.querySelector(".error-summary, .form-error")) {
+        sessionStorage.removeItem(SENT);
+        return;
+      }
+      var entry = performance.getEntriesByType("navigation")[0];
+      if (!event.persisted && !(entry && entry.type === "back_forward")) return;
+      document.querySelectorAll("form").forEach(function (form) {
+        if (form.action === sent) {
+          form.reset();
+          sessionStorage.removeItem(SENT);
+        }
+      });
+    });
+  }
+  forgetSentForms();
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form").forEach(bindStance);
