@@ -213,9 +213,13 @@ def _kept_text_page(status: int, message: str, retry_after: int | None):
     if wants_json():
         response = jsonify(error=str(message), status=status)
     else:
-        kept = [
+        sent = MultiDict(
             (name, CONTROL_CHARACTERS.sub("", value))
             for name, value in request.form.items(multi=True)
+        )
+        kept = [
+            (name, value)
+            for name, value in sent.items(multi=True)
             if name not in KEPT_OUT and value.strip()
         ]
         page = render_template(
@@ -223,7 +227,7 @@ def _kept_text_page(status: int, message: str, retry_after: int | None):
             title=TITLES[status],
             message=str(message),
             kept=kept,
-            form=_kept_form() if kept else None,
+            form=_kept_form(sent) if kept else None,
             status=status,
         )
         response = make_response(page)
@@ -233,16 +237,11 @@ def _kept_text_page(status: int, message: str, retry_after: int | None):
     return response
 
 
-def _kept_form():
+def _kept_form(sent: MultiDict):
     """The view's own form (forms.kept_in) filled with what was sent, or None."""
     view = current_app.view_functions.get(request.endpoint)
     form_class = getattr(view, "kept_form", None)
-    if form_class is None:
-        return None
-    cleaned = MultiDict(
-        (name, CONTROL_CHARACTERS.sub("", value)) for name, value in request.form.items(multi=True)
-    )
-    return form_class(formdata=cleaned)
+    return form_class(formdata=sent) if form_class is not None else None
 
 
 def _handle_database_down(error: SQLAlchemyError):

@@ -111,6 +111,19 @@ class UnbanForm(FlaskForm):
     next = HiddenField()
 
 
+def word_list(label: str, description: str) -> TextAreaField:
+    """A list of watched or blocked words, one a line."""
+    return TextAreaField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=20_000, message=_l("At most 20,000 characters.")),
+            no_bare_star,
+        ],
+        description=description,
+    )
+
+
 class SettingsForm(FlaskForm):
     hold_first = IntegerField(
         HOLD_FIRST_LABEL,
@@ -120,26 +133,16 @@ class SettingsForm(FlaskForm):
         ],
         description=_l("How many of a new account's posts wait for a moderator; 0 is off."),
     )
-    watched = TextAreaField(
+    watched = word_list(
         _l("Watched words"),
-        validators=[
-            Optional(),
-            Length(max=20_000, message=_l("At most 20,000 characters.")),
-            no_bare_star,
-        ],
-        description=_l(
+        _l(
             "One word or phrase per line, in any case. A post containing one waits for review."
             " * stands for any letters: idiot* also catches idiots and idioten."
         ),
     )
-    blocked = TextAreaField(
+    blocked = word_list(
         _l("Blocked words"),
-        validators=[
-            Optional(),
-            Length(max=20_000, message=_l("At most 20,000 characters.")),
-            no_bare_star,
-        ],
-        description=_l(
+        _l(
             "One word or phrase per line, in any case. A post containing one is refused."
             " * stands for any letters: idiot* also catches idiots and idioten."
         ),
