@@ -54,6 +54,13 @@ class NotAllowed(ForumError):
     default_message = _l("You are not allowed to do that.")
 
 
+class NotFound(ForumError):
+    """What a request names is not there, or not there for this reader (held, a draft)."""
+
+    status_code = 404
+    default_message = _l("There is nothing at this address. It may have been moved or deleted.")
+
+
 class ThreadLocked(NotAllowed):
     default_message = _l("This thread is locked: it can be read but takes no new posts.")
 

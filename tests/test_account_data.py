@@ -56,10 +56,10 @@ def debate(make_user, thread, article) -> Debate:
     own_thread = propose_thread(article, leaver, "The leaver asks?")
     bobs = add_contribution(own_thread, bob, Contribution("agree", "Bob in the leaver's thread."))
     for post, value in ((others, 1), (alice_reply, -1), (bobs, 1)):
-        cast_vote(post, leaver, value)
+        cast_vote(post.id, leaver, value)
     for post, voter, value in ((answered, alice, 1), (answered, bob, -1), (alone, alice, 1)):
-        cast_vote(post, voter, value)
-    cast_vote(others, bob, 1)
+        cast_vote(post.id, voter, value)
+    cast_vote(others.id, bob, 1)
     flag_post(bobs, leaver, "spam")
     return Debate(leaver, alice, bob, answered, alone, others, own_thread)
 

@@ -112,7 +112,7 @@ def fire(app: Flask, jobs: list[tuple[int, int, int]]) -> None:
         start.wait()
         with app.app_context():
             post, user = db.session.get(Post, post_id), db.session.get(User, user_id)
-            votes.cast_vote(post, user, value)
+            votes.cast_vote(post.id, user, value)
 
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         for future in [pool.submit(cast, job) for job in jobs]:
@@ -309,7 +309,7 @@ def test_no_vote_lands_after_the_thread_is_locked(shared_app, monkeypatch):
             return
         with shared_app.app_context():
             post, user = db.session.get(Post, post_id), db.session.get(User, writers[n])
-            votes.cast_vote(post, user, 1)
+            votes.cast_vote(post.id, user, 1)
 
     outcomes = run_at_once(REPLIES + 1, job)
 
@@ -364,7 +364,7 @@ def test_writes_under_different_articles_do_not_wait_on_each_other(shared_app):
         with shared_app.app_context():
             event.listen(db.engine, "commit", hold)
             try:
-                votes.cast_vote(db.session.get(Post, post_a), db.session.get(User, voter), 1)
+                votes.cast_vote(post_a, db.session.get(User, voter), 1)
             finally:
                 event.remove(db.engine, "commit", hold)
 
@@ -374,7 +374,7 @@ def test_writes_under_different_articles_do_not_wait_on_each_other(shared_app):
         assert holding.wait(30)
         with shared_app.app_context():
             db.session.execute(text("SET LOCAL lock_timeout = '2s'"))
-            votes.cast_vote(db.session.get(Post, post_b), db.session.get(User, other_voter), 1)
+            votes.cast_vote(post_b, db.session.get(User, other_voter), 1)
             db.session.execute(text("SET LOCAL lock_timeout = '2s'"))
             posts.add_contribution(
                 db.session.get(Thread, thread_b),

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, event, false, func, select, text
+from sqlalchemy import create_engine, event, func, literal, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -314,14 +314,13 @@ def test_a_vote_that_crosses_another_is_a_409_and_is_counted_once(
     post = make_post()
     post_id = post.id
     # The other request: the same reader's up-vote, stored and counted.
-    votes.cast_vote(post, reader, 1)
-    real_select = votes.select
-
-    def read_before_the_other_vote(*columns):
-        # This request read the reader's vote before the other one was stored: none.
-        return real_select(*columns).where(false())
-
-    monkeypatch.setattr(votes, "select", read_before_the_other_vote)
+    votes.cast_vote(post.id, reader, 1)
+    # This request read the reader's vote before the other one was stored: none.
+    read = votes.STATE.selected_columns
+    read_before_the_other_vote = votes.STATE.with_only_columns(
+        read.author_id, read.article_id, read.takes_votes, literal(0).label("previous")
+    )
+    monkeypatch.setattr(votes, "STATE", read_before_the_other_vote)
 
     response = as_reader.post(
         f"/posts/{post_id}/vote", data={"value": "-1"}, headers={"Accept": "application/json"}

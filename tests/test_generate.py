@@ -125,7 +125,7 @@ def test_a_second_run_adds_and_the_services_work_after_it(app):
     user = db.session.scalar(select(User).where(User.role == Role.READER).limit(1))
     post = add_contribution(thread, user, Contribution("agree", "A *new* point."))
     voter = db.session.scalar(select(User).where(User.id != user.id).limit(1))
-    assert cast_vote(post, voter, 1).up == 1
+    assert cast_vote(post.id, voter, 1).up == 1
     assert post.id == db.session.scalar(select(func.max(Post.id)))
 
 

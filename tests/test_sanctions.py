@@ -71,7 +71,7 @@ def writes(article, thread, own_post: Post, others_post: Post) -> dict[str, Call
         "add_reply": lambda user: add_reply(others_post, user, "A reply."),
         "edit_post": lambda user: edit_post(own_post, user, Contribution("disagree", "Changed.")),
         "propose_thread": lambda user: propose_thread(article, user, "A new topic"),
-        "cast_vote": lambda user: cast_vote(others_post, user, 1),
+        "cast_vote": lambda user: cast_vote(others_post.id, user, 1),
         "flag_post": lambda user: moderation.flag_post(others_post, user, "spam"),
     }
 

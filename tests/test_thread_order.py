@@ -147,7 +147,7 @@ def test_votes_cast_by_readers_order_the_thread(client, thread, make_user):
     voters = [make_user() for _ in range(4)]
     for name, values in {"X": [1, -1, -1], "Y": [1, 1, 1, -1], "Z": [1, 1]}.items():
         for voter, value in zip(voters, values, strict=False):
-            cast_vote(posts[name], voter, value)
+            cast_vote(posts[name].id, voter, value)
     ids = {name: post.id for name, post in posts.items()}
 
     def order(sort: str) -> str:

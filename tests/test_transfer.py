@@ -163,10 +163,10 @@ def forum_content(make_user) -> None:
     add_reply(agreement, critic, "Agreed, with reservations.")
     edit_post(agreement, reader, Contribution("agree", "Yes, very much — after some thought."))
 
-    cast_vote(disagreement, reader, 1)
-    cast_vote(disagreement, critic, 1)
-    cast_vote(example, reader, -1)
-    cast_vote(agreement, writer, 1)
+    cast_vote(disagreement.id, reader, 1)
+    cast_vote(disagreement.id, critic, 1)
+    cast_vote(example.id, reader, -1)
+    cast_vote(agreement.id, writer, 1)
 
     moderation.flag_post(example, reader, "misleading", "Not a real case.")
     dismissed = moderation.flag_post(agreement, critic, "off_topic")
@@ -353,7 +353,7 @@ def add_rows_after_import() -> dict[str, int]:
     db.session.add(user)
     db.session.commit()
     post = add_contribution(thread, user, Contribution("agree", "New after the move."))
-    cast_vote(voted, user, 1)
+    cast_vote(voted.id, user, 1)
     flag = moderation.flag_post(voted, user, "spam")
     vote_id = db.session.scalar(select(Vote.id).where(Vote.user_id == user.id))
     return {"users": user.id, "posts": post.id, "votes": vote_id, "flags": flag.id}

@@ -26,7 +26,7 @@ def button(header: str, name: str) -> str:
 def test_the_thread_page_shows_my_own_vote_as_pressed(
     as_reader, reader, post, thread, value, pressed, other
 ):
-    cast_vote(post, reader, value)
+    cast_vote(post.id, reader, value)
 
     header = header_of(as_reader.get(f"/threads/{thread.id}").text, post.id)
 
@@ -38,7 +38,7 @@ def test_the_thread_page_shows_my_own_vote_as_pressed(
 
 
 def test_without_my_vote_no_button_is_pressed(as_reader, post, thread, make_user):
-    cast_vote(post, make_user(), 1)
+    cast_vote(post.id, make_user(), 1)
 
     header = header_of(as_reader.get(f"/threads/{thread.id}").text, post.id)
 
@@ -48,7 +48,7 @@ def test_without_my_vote_no_button_is_pressed(as_reader, post, thread, make_user
 
 
 def test_my_vote_on_a_reply_is_shown_on_the_reply(as_reader, reader, post, reply, thread):
-    cast_vote(reply, reader, 1)
+    cast_vote(reply.id, reader, 1)
 
     text = as_reader.get(f"/threads/{thread.id}").text
 
@@ -58,8 +58,8 @@ def test_my_vote_on_a_reply_is_shown_on_the_reply(as_reader, reader, post, reply
 
 def test_post_elements_carry_their_figures(as_reader, reader, post, reply, thread, make_user):
     for value in (1, 1, 1, -1):
-        cast_vote(post, make_user(), value)
-    cast_vote(reply, reader, -1)
+        cast_vote(post.id, make_user(), value)
+    cast_vote(reply.id, reader, -1)
 
     text = as_reader.get(f"/threads/{thread.id}").text
 
@@ -71,7 +71,7 @@ def test_post_elements_carry_their_figures(as_reader, reader, post, reply, threa
 
 def test_a_visitor_sees_the_score_but_no_vote_buttons(client, post, thread, make_user):
     for value in (1, 1, 1, 1, -1):
-        cast_vote(post, make_user(), value)
+        cast_vote(post.id, make_user(), value)
 
     text = client.get(f"/threads/{thread.id}").text
 

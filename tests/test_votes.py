@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from forum import ranking
 from forum.errors import DiscussionClosed, InvalidInput, PostDeleted, ThreadLocked
 from forum.extensions import db
-from forum.models import Post, Vote
+from forum.models import Post, PostStatus, Vote
 from forum.services.posts import delete_post
 from forum.services.votes import SelfVote, cast_vote
 
@@ -56,12 +56,12 @@ def vote(client, post_id: int, value, json: bool = False, **data):
 def test_a_vote_up_then_down_then_back_keeps_the_figures_equal_to_the_votes(
     post, reader, make_user
 ):
-    cast_vote(post, make_user(), 1)
-    cast_vote(post, make_user(), -1)
+    cast_vote(post.id, make_user(), 1)
+    cast_vote(post.id, make_user(), -1)
 
     steps = [(1, (2, 1), 3), (-1, (1, 2), 3), (0, (1, 1), 2)]
     for value, (up, down), rows in steps:
-        tally = cast_vote(post, reader, value)
+        tally = cast_vote(post.id, reader, value)
 
         assert (tally.up, tally.down, tally.score, tally.my_vote) == (up, down, up - down, value)
         assert stored(post.id) == from_votes(post.id)
@@ -70,15 +70,15 @@ def test_a_vote_up_then_down_then_back_keeps_the_figures_equal_to_the_votes(
 
 
 def test_a_changed_vote_replaces_the_old_one(post, reader):
-    cast_vote(post, reader, 1)
-    cast_vote(post, reader, -1)
+    cast_vote(post.id, reader, 1)
+    cast_vote(post.id, reader, -1)
 
     assert db.session.execute(select(Vote.user_id, Vote.value)).all() == [(reader.id, -1)]
 
 
 def test_the_same_vote_twice_counts_once(post, reader):
-    cast_vote(post, reader, 1)
-    tally = cast_vote(post, reader, 1)
+    cast_vote(post.id, reader, 1)
+    tally = cast_vote(post.id, reader, 1)
 
     assert (tally.up, tally.down, tally.my_vote) == (1, 0, 1)
     assert vote_count() == 1
@@ -86,7 +86,7 @@ def test_the_same_vote_twice_counts_once(post, reader):
 
 
 def test_taking_back_a_vote_never_cast_changes_nothing(post, reader):
-    tally = cast_vote(post, reader, 0)
+    tally = cast_vote(post.id, reader, 0)
 
     assert (tally.up, tally.down, tally.score, tally.my_vote) == (0, 0, 0, 0)
     assert nothing_stored(post.id)
@@ -95,14 +95,14 @@ def test_taking_back_a_vote_never_cast_changes_nothing(post, reader):
 def test_the_best_ranking_uses_the_configured_z(app, post, reader):
     app.config["WILSON_Z"] = 1.96
 
-    cast_vote(post, reader, 1)
+    cast_vote(post.id, reader, 1)
 
     assert stored(post.id)["best"] == pytest.approx(ranking.wilson_lower_bound(1, 0, 1.96))
 
 
 def test_votes_on_replies_keep_their_figures_exact(reply, reader, make_user):
-    cast_vote(reply, reader, 1)
-    cast_vote(reply, make_user(), -1)
+    cast_vote(reply.id, reader, 1)
+    cast_vote(reply.id, make_user(), -1)
 
     assert stored(reply.id) == from_votes(reply.id)
     assert (stored(reply.id)["up"], stored(reply.id)["down"]) == (1, 1)
@@ -111,35 +111,35 @@ def test_votes_on_replies_keep_their_figures_exact(reply, reader, make_user):
 
 def test_nobody_votes_on_their_own_post(post, writer):
     with pytest.raises(SelfVote):
-        cast_vote(post, writer, 1)
+        cast_vote(post.id, writer, 1)
     assert nothing_stored(post.id)
 
 
 def test_nobody_votes_in_a_locked_thread(locked_thread, make_post, reader):
     locked = make_post(thread=locked_thread)
     with pytest.raises(ThreadLocked):
-        cast_vote(locked, reader, 1)
+        cast_vote(locked.id, reader, 1)
     assert nothing_stored(locked.id)
 
 
 def test_nobody_votes_under_a_closed_article(closed_article, make_thread, make_post, reader):
     closed = make_post(thread=make_thread(article=closed_article))
     with pytest.raises(DiscussionClosed):
-        cast_vote(closed, reader, 1)
+        cast_vote(closed.id, reader, 1)
     assert nothing_stored(closed.id)
 
 
 def test_nobody_votes_on_a_deleted_post(post, reply, writer, reader):
     delete_post(post, writer)
     with pytest.raises(PostDeleted):
-        cast_vote(post, reader, 1)
+        cast_vote(post.id, reader, 1)
     assert nothing_stored(post.id)
 
 
 @pytest.mark.parametrize("value", [2, -2, 10])
 def test_a_vote_is_one_minus_one_or_zero(post, reader, value):
     with pytest.raises(InvalidInput):
-        cast_vote(post, reader, value)
+        cast_vote(post.id, reader, value)
     assert nothing_stored(post.id)
 
 
@@ -149,7 +149,7 @@ def test_a_vote_is_one_minus_one_or_zero(post, reader, value):
 def test_voting_up_down_and_back_over_http_keeps_the_figures_equal_to_the_votes(
     as_reader, post, make_user
 ):
-    cast_vote(post, make_user(), 1)
+    cast_vote(post.id, make_user(), 1)
 
     for value, (up, down), rows in [("1", (2, 0), 2), ("-1", (1, 1), 2), ("0", (1, 0), 1)]:
         response = vote(as_reader, post.id, value)
@@ -161,8 +161,8 @@ def test_voting_up_down_and_back_over_http_keeps_the_figures_equal_to_the_votes(
 
 
 def test_a_json_vote_answers_the_new_figures_and_my_vote(as_reader, post, make_user):
-    cast_vote(post, make_user(), -1)
-    cast_vote(post, make_user(), -1)
+    cast_vote(post.id, make_user(), -1)
+    cast_vote(post.id, make_user(), -1)
 
     response = vote(as_reader, post.id, "1", json=True)
 
@@ -322,6 +322,21 @@ def test_an_invalid_json_vote_answers_a_json_error(as_reader, post, value):
 def test_voting_on_a_missing_post_is_a_404(as_reader):
     assert vote(as_reader, 12345, "1").status_code == 404
     assert vote_count() == 0
+
+
+def test_posts_held_for_review_are_a_404_to_other_voters_and_take_no_vote(
+    as_reader, make_post, reader
+):
+    held = make_post(status=PostStatus.HELD)
+    under_held = make_post(parent=make_post(status=PostStatus.HELD))
+    hidden = make_post(hidden=True)
+
+    for post in (held, under_held):
+        assert vote(as_reader, post.id, "1", json=True).status_code == 404
+        assert nothing_stored(post.id)
+    # A hidden post is still there for everyone, as a placeholder: it takes no votes.
+    assert vote(as_reader, hidden.id, "1", json=True).status_code == 409
+    assert nothing_stored(hidden.id)
 
 
 def test_voting_needs_a_post_request(as_reader, post):

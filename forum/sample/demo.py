@@ -100,7 +100,7 @@ def _cast_votes(users: dict[str, User]) -> None:
         appeal = chooser.random()
         for voter in chooser.sample(voters, k=chooser.randint(0, len(voters) - 2)):
             if voter.id != post.author_id:
-                cast_vote(post, voter, 1 if chooser.random() < 0.35 + appeal * 0.6 else -1)
+                cast_vote(post.id, voter, 1 if chooser.random() < 0.35 + appeal * 0.6 else -1)
 
 
 def _create_users() -> dict[str, User]:

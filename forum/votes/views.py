@@ -7,7 +7,6 @@ from flask_login import login_required
 
 from .. import limits
 from ..errors import InvalidInput, wants_json
-from ..loaders import load_post
 from ..redirects import local_next
 from ..services import votes
 from ..viewer import signed_in
@@ -20,12 +19,13 @@ bp = Blueprint("votes", __name__)
 @login_required
 @limits.voting
 def vote(post_id: int):
-    post = load_post(post_id)
+    # No post is loaded here: the service reads what the vote needs under the post's lock,
+    # and answers 404 for a post that is not there for this reader.
     form = VoteForm()
     if not form.validate_on_submit():
         raise InvalidInput(VOTE_MESSAGE, field="value")
-    tally = votes.cast_vote(post, signed_in(), form.value.data)
+    tally = votes.cast_vote(post_id, signed_in(), form.value.data)
     if wants_json():
         return asdict(tally)
-    back = local_next(url_for("threads.permalink", post_id=post.id))
-    return redirect(f"{back.split('#')[0]}#post-{post.id}")
+    back = local_next(url_for("threads.permalink", post_id=post_id))
+    return redirect(f"{back.split('#')[0]}#post-{post_id}")
