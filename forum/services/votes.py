@@ -55,8 +55,9 @@ def cast_vote(post_id: int, user: User, value: int) -> Tally:
     A vote on a post every reader sees, in an open thread, is four prebuilt statements with no
     objects loaded: the post's lock (reading its counts), a read of all else the vote needs
     (whether the post takes votes, the voter's earlier vote), the vote's row and the post's
-    figures; building statements and loading objects cost more than running them. Anything else (a post that is gone, hidden or held, a closed thread, the voter's
-    own post) goes through the checks on the loaded post, for the exact refusal.
+    figures; building statements and loading objects cost more than running them. Anything
+    else (a post that is gone, hidden or held, a closed thread, the voter's own post) goes
+    through the checks on the loaded post, for the exact refusal.
     """
     if value not in VALUES:
         raise InvalidInput(_l("A vote is 1 (up), -1 (down) or 0 (take it back)."), field="value")
