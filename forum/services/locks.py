@@ -20,7 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import Article, Post, Thread
+from ..models import Article, Thread
 
 # The first key of the advisory locks that queue one author's new posts (PostgreSQL).
 POSTING_LOCK = 1_701_000_013
@@ -33,23 +33,17 @@ def on_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
-def _key_share(query):
+def key_share(query):
+    """FOR KEY SHARE on PostgreSQL (nothing on SQLite): see the module's docstring."""
     return query.with_for_update(read=True, key_share=True)
 
 
 def _article_state(owner, article_id) -> tuple[ScalarSelect, ScalarSelect]:
     def read(column) -> ScalarSelect:
         query = select(column).where(Article.id == article_id).correlate(owner)
-        return _key_share(query).scalar_subquery()
+        return key_share(query).scalar_subquery()
 
     return read(Article.discussion_open), read(Article.status)
-
-
-def post_debate_state() -> tuple[ScalarSelect, ...]:
-    """SQL for (thread locked, discussion open, article status) of the post a statement on
-    posts holds, to read in its RETURNING clause; FOR KEY SHARE on PostgreSQL."""
-    locked = select(Thread.locked).where(Thread.id == Post.thread_id).correlate(Post)
-    return _key_share(locked).scalar_subquery(), *_article_state(Post, Post.article_id)
 
 
 def refresh_state(thread: Thread, locked: bool, discussion_open: bool, status) -> None:
@@ -71,7 +65,7 @@ def hold_thread(thread: Thread, repeat: ScalarSelect | None = None):
             .returning(Thread.locked, *_article_state(Thread, Thread.article_id), extra)
         )
     else:
-        statement = _key_share(
+        statement = key_share(
             select(Thread.locked, Article.discussion_open, Article.status, extra)
             .join(Article, Article.id == Thread.article_id)
             .where(Thread.id == thread.id)
@@ -110,7 +104,7 @@ def hold_article(article: Article) -> None:
             .returning(Article.discussion_open, Article.status)
         )
     else:
-        statement = _key_share(
+        statement = key_share(
             select(Article.discussion_open, Article.status).where(Article.id == article.id)
         )
     discussion_open, status = db.session.execute(statement, execution_options=UNSYNCHRONISED).one()

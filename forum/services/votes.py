@@ -25,6 +25,7 @@ from ..errors import ForumError, InvalidInput, NotAllowed, NotFound, PostDeleted
 from ..extensions import db
 from ..models import Article, ArticleStatus, Post, PostStatus, Thread, User, Vote, utcnow
 from ..permissions import can_read_article, can_see_post
+from .locks import key_share
 from .rules import check_may_write, check_thread_open
 
 VALUES = (-1, 0, 1)
@@ -117,9 +118,9 @@ _posts, _threads, _articles, _votes = (model.__table__ for model in (Post, Threa
 
 
 def _key_share(query: Select) -> ScalarSelect:
-    """Read under FOR KEY SHARE on PostgreSQL (services/locks.py): a moderator's lock or close
-    waits for the vote, and the vote for it."""
-    return query.correlate(_posts).with_for_update(read=True, key_share=True).scalar_subquery()
+    """The post's thread or article state, read so that a moderator's lock or close waits for
+    the vote, and the vote for it (services/locks.py)."""
+    return key_share(query.correlate(_posts)).scalar_subquery()
 
 
 def _takes_votes() -> ColumnElement[bool]:
