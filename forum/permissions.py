@@ -6,7 +6,7 @@ SQL conditions for queries that list posts. Change one, change the other.
 
 import functools
 
-from sqlalchemy import ColumnElement, and_, exists, or_, true
+from sqlalchemy import BindParameter, ColumnElement, Integer, and_, bindparam, exists, or_, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -119,7 +119,24 @@ def post_visible_to(user: User | None, post: PostEntity = Post) -> ColumnElement
         return true()
     if user is None and post is Post:
         return _visitors_see_post()
-    return _post_visible_sql(user, post)
+    return _post_visible_sql(None if user is None else user.id, post)
+
+
+def prepared_visibility(user: User | None) -> tuple[str, dict[str, int]]:
+    """post_visible_to(user) on Post for a statement built once and run many times: the kind
+    of reader (a key for the built statement, and the argument of visibility_sql) and the
+    parameters to run it with (a reader's id)."""
+    if can_moderate(user):
+        return "staff", {}
+    if user is None:
+        return "visitor", {}
+    return "reader", {"reader_id": user.id}
+
+
+def visibility_sql(kind: str) -> ColumnElement[bool]:
+    """post_visible_to on Post for a kind of reader (prepared_visibility), built once; for a
+    reader, their id is the `reader_id` parameter."""
+    return true() if kind == "staff" else _built_visibility(kind)
 
 
 @functools.cache
@@ -129,10 +146,17 @@ def _visitors_see_post() -> ColumnElement[bool]:
     return _post_visible_sql(None, Post)
 
 
-def _post_visible_sql(user: User | None, post: PostEntity) -> ColumnElement[bool]:
+@functools.cache
+def _built_visibility(kind: str) -> ColumnElement[bool]:
+    if kind == "visitor":
+        return _visitors_see_post()
+    return _post_visible_sql(bindparam("reader_id", type_=Integer), Post)
+
+
+def _post_visible_sql(reader: int | BindParameter | None, post: PostEntity):
     parent = aliased(Post)
-    parent_through = exists().where(parent.id == post.parent_id, _let_through_sql(user, parent))
-    return and_(_let_through_sql(user, post), or_(post.parent_id.is_(None), parent_through))
+    parent_through = exists().where(parent.id == post.parent_id, _let_through_sql(reader, parent))
+    return and_(_let_through_sql(reader, post), or_(post.parent_id.is_(None), parent_through))
 
 
 def text_visible_to(user: User | None, post: PostEntity = Post) -> ColumnElement[bool]:
@@ -145,7 +169,8 @@ def text_visible_to(user: User | None, post: PostEntity = Post) -> ColumnElement
     return and_(shown, or_(post.hidden.is_(False), post.author_id == user.id))
 
 
-def _let_through_sql(user: User | None, post: PostEntity) -> ColumnElement[bool]:
-    if user is None:
+def _let_through_sql(reader: int | BindParameter | None, post: PostEntity):
+    """Published, or the reader's own (`reader`: their id, or a parameter for it)."""
+    if reader is None:
         return post.status == PostStatus.PUBLISHED
-    return or_(post.status == PostStatus.PUBLISHED, post.author_id == user.id)
+    return or_(post.status == PostStatus.PUBLISHED, post.author_id == reader)

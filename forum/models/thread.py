@@ -134,10 +134,18 @@ class Post(Base):
     # One index per way a thread is sorted, so no sort reads the whole thread; the stance
     # indexes serve the filter and the debate summaries.
     __table_args__ = (
-        Index("ix_posts_thread_id_parent_id_created_at", "thread_id", "parent_id", "created_at"),
-        Index("ix_posts_thread_id_parent_id_best", "thread_id", "parent_id", "best"),
-        Index("ix_posts_thread_id_parent_id_score", "thread_id", "parent_id", "score"),
-        Index("ix_posts_thread_id_parent_id_controversy", "thread_id", "parent_id", "controversy"),
+        # A thread's contributions in each of its orders (services/listings.py SORTS), to the
+        # last, unique column: a page is read from the index in order, and the count of those
+        # ahead of a post (its page number) is one range of it.
+        *(
+            Index(f"ix_posts_thread_order_{key}", "thread_id", "parent_id", *columns, "id")
+            for key, columns in (
+                ("created_at", ("created_at",)),
+                ("best", ("best", "created_at")),
+                ("score", ("score", "created_at")),
+                ("controversy", ("controversy", "created_at")),
+            )
+        ),
         Index("ix_posts_thread_id_stance_best", "thread_id", "stance", "best"),
         Index("ix_posts_article_id_stance_best", "article_id", "stance", "best"),
         Index("ix_posts_parent_id_created_at", "parent_id", "created_at"),

@@ -9,6 +9,7 @@ a visitor) and the page number are arguments, so a listing is the same however i
 Each listing costs a fixed number of queries, whatever the number of posts.
 """
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,7 @@ from typing import Generic, TypeVar
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import operators
 
@@ -38,7 +39,9 @@ from ..permissions import (
     can_see_text,
     can_write_articles,
     post_visible_to,
+    prepared_visibility,
     text_visible_to,
+    visibility_sql,
 )
 from ..rendering import render_markdown
 from . import summaries
@@ -204,31 +207,41 @@ def _replies_to(
 def permalink_page(post: Post, reader: User | None, per_page: int, sort: str = "old") -> int:
     """The page of the thread, in `sort` and unfiltered, that shows the post to the reader.
 
-    One query: the contributions this reader sees ahead of the post's own in SORTS[sort].
+    One query, built once per sort and kind of reader: the contributions this reader sees
+    ahead of the post's own in SORTS[sort]. Every new post's redirect asks it.
     """
     if not can_see_post(reader, post):
         raise NotAllowed()
     top = post.contribution
-    earlier = db.session.scalar(
-        select(func.count()).where(
-            Post.thread_id == top.thread_id,
-            Post.parent_id.is_(None),
-            post_visible_to(reader),
-            _ahead_of(top, SORTS[sort]),
-        )
-    )
+    kind, params = prepared_visibility(reader)
+    params |= {f"ahead_{term.element.key}": getattr(top, term.element.key) for term in SORTS[sort]}
+    earlier = db.session.scalar(_count_ahead(sort, kind), params | {"thread_id": top.thread_id})
     return earlier // per_page + 1
 
 
-def _ahead_of(post: Post, order: tuple) -> ColumnElement[bool]:
-    """Rows that `order` (columns ascending or descending, the last one unique) puts first."""
-    ahead = []
-    for index, term in enumerate(order):
-        column, value = term.element, getattr(post, term.element.key)
-        before = column > value if term.modifier is operators.desc_op else column < value
-        same = [earlier.element == getattr(post, earlier.element.key) for earlier in order[:index]]
-        ahead.append(and_(*same, before))
-    return or_(*ahead)
+@functools.cache
+def _count_ahead(sort: str, kind: str) -> Select:
+    """SQL for permalink_page: its values are the parameters ahead_<column> and thread_id."""
+    return select(func.count()).where(
+        Post.thread_id == bindparam("thread_id"),
+        Post.parent_id.is_(None),
+        visibility_sql(kind),
+        _ahead_of(SORTS[sort]),
+    )
+
+
+def _ahead_of(order: tuple) -> ColumnElement[bool]:
+    """Rows that `order` puts ahead of the row whose values are the parameters ahead_<column>:
+    one row-value comparison, which the thread's index in that order (models/thread.py)
+    answers with one range. Every order runs one way, its last column unique."""
+    columns = [term.element for term in order]
+    values = [bindparam(f"ahead_{column.key}", type_=column.type) for column in columns]
+    descending = {term.modifier is operators.desc_op for term in order}
+    if len(descending) != 1:
+        raise ValueError("a row value compares every column one way")
+    if descending.pop():
+        return tuple_(*columns) > tuple_(*values)
+    return tuple_(*columns) < tuple_(*values)
 
 
 @dataclass(frozen=True)
