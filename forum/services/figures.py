@@ -1,8 +1,9 @@
 """Recount every stored figure from the rows: vote counts, rankings, debate counts, hotness."""
 
+import functools
 from datetime import datetime
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import Integer, Update, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from .. import changes, ranking
@@ -20,48 +21,71 @@ STANCE_COLUMNS = {
 
 
 # Where each kind of debate keeps its figures, and its key in the posts table.
-DEBATES = ((Thread, Post.thread_id), (Article, Post.article_id))
+DEBATES = {Thread: Post.thread_id, Article: Post.article_id}
 
 
 def adjust(
     thread: Thread,
-    deltas: dict[str, int],
+    column: str,
+    delta: int,
     *,
     newest: datetime | None = None,
     leaving: int | None = None,
 ) -> None:
-    """Add to the stored figures of a thread and its article in SQL, safe under concurrency.
+    """Add `delta` to one stored figure of a thread and of its article, safe under concurrency.
 
     The last activity is when the newest post readers can see was written: `newest` for a
     new post; otherwise it is looked up without the post `leaving` the list (deleted, hidden,
-    held), so hidden spam does not keep a debate on top of "most active".
+    held), so hidden spam does not keep a debate on top of "most active". Two prebuilt
+    statements a debate (every new post runs them): the figures, then the hotness they give.
     """
     changes.article(thread.article_id)
     changes.lists()  # the front page shows each article's figures
-    for (model, key), row_id in zip(DEBATES, (thread.id, thread.article_id), strict=True):
-        values = {name: getattr(model, name) + delta for name, delta in deltas.items()}
-        if newest is None:
-            values["last_activity_at"] = latest_activity(model, key, excluding=leaving)
-        else:
-            # Never back: a post written just before may commit just after.
-            later = or_(model.last_activity_at.is_(None), model.last_activity_at < newest)
-            values["last_activity_at"] = case((later, newest), else_=model.last_activity_at)
+    if newest is not None:
+        activity, params = "new", {"newest": newest}
+    elif leaving is not None:
+        activity, params = "leaving", {"leaving": leaving}
+    else:
+        activity, params = "recount", {}
+    for model, row_id in zip(DEBATES, (thread.id, thread.article_id), strict=True):
         figures = db.session.execute(
-            update(model)
-            .where(model.id == row_id)
-            .values(**values)
-            .returning(*(getattr(model, name) for name in ACTIVITY), model.last_activity_at),
+            _add_figure(model, column, activity),
+            params | {"row": row_id, "delta": delta},
             execution_options=UNSYNCHRONISED,
         ).one()
         db.session.execute(
-            update(model)
-            .where(model.id == row_id)
-            .values(hot=_hot(sum(figures[:-1]), figures[-1])),
+            _store_hot(model),
+            {"row": row_id, "figure": _hot(sum(figures[:-1]), figures[-1])},
             execution_options=UNSYNCHRONISED,
         )
 
 
-def latest_activity(model, key, excluding: int | None = None):
+@functools.cache
+def _add_figure(model, column: str, activity: str) -> Update:
+    """adjust's first statement: parameters row and delta, and newest or leaving (activity
+    "new" or "leaving"; "recount" has neither)."""
+    if activity == "new":
+        newest = bindparam("newest", type_=model.last_activity_at.type)
+        # Never back: a post written just before may commit just after.
+        later = or_(model.last_activity_at.is_(None), model.last_activity_at < newest)
+        last = case((later, newest), else_=model.last_activity_at)
+    else:
+        excluding = bindparam("leaving", type_=Integer) if activity == "leaving" else None
+        last = latest_activity(model, DEBATES[model], excluding=excluding)
+    return (
+        update(model)
+        .where(model.id == bindparam("row"))
+        .values({column: getattr(model, column) + bindparam("delta"), "last_activity_at": last})
+        .returning(*(getattr(model, name) for name in ACTIVITY), model.last_activity_at)
+    )
+
+
+@functools.cache
+def _store_hot(model) -> Update:
+    return update(model).where(model.id == bindparam("row")).values(hot=bindparam("figure"))
+
+
+def latest_activity(model, key, excluding=None):
     """SQL for when the newest post readers can see was written (NULL while there is none)."""
     conditions = [key == model.id, Post.listed()]
     if excluding is not None:
@@ -79,22 +103,28 @@ def count_post(post: Post, sign: int, *, new: bool = False) -> None:
     is leaving the list (-1; called before or after the change that takes it out)."""
     column = "reply_count" if post.is_reply else STANCE_COLUMNS[post.stance]
     if new:
-        adjust(post.thread, {column: sign}, newest=post.created_at)
+        adjust(post.thread, column, sign, newest=post.created_at)
     else:
-        adjust(post.thread, {column: sign}, leaving=post.id if sign < 0 else None)
+        adjust(post.thread, column, sign, leaving=post.id if sign < 0 else None)
     if post.is_reply:
         db.session.execute(
-            update(Post)
-            .where(Post.id == post.parent_id)
-            .values(reply_count=Post.reply_count + sign),
+            _COUNT_REPLY,
+            {"row": post.parent_id, "delta": sign},
             execution_options=UNSYNCHRONISED,
         )
+
+
+_COUNT_REPLY = (
+    update(Post)
+    .where(Post.id == bindparam("row"))
+    .values(reply_count=Post.reply_count + bindparam("delta"))
+)
 
 
 def recount_all() -> None:
     """Make every stored figure agree with the rows (after an import, a z change or a repair)."""
     _recount_posts()
-    for model, key in DEBATES:
+    for model, key in DEBATES.items():
         _recount_debates(model, key)
     changes.everything()
     db.session.commit()

@@ -15,7 +15,9 @@ With the lock taken first, nothing later in the transaction waits again: under a
 write lock a write gives up once, after FLASK_SQLITE_BUSY_TIMEOUT.
 """
 
-from sqlalchemy import ScalarSelect, func, null, select, update
+import functools
+
+from sqlalchemy import ScalarSelect, bindparam, func, null, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -53,28 +55,34 @@ def refresh_state(thread: Thread, locked: bool, discussion_open: bool, status) -
     set_committed_value(thread.article, "status", status)
 
 
-def hold_thread(thread: Thread, repeat: ScalarSelect | None = None):
+def hold_thread(thread: Thread, repeat: ScalarSelect | None = None, params: dict | None = None):
     """Take the thread's lock and read its and its article's state (onto `thread`), and the
-    value of `repeat` (a scalar subquery, or None) under the same lock."""
-    extra = repeat if repeat is not None else null()
-    if on_sqlite():
-        statement = (
-            update(Thread)
-            .where(Thread.id == thread.id)
-            .values(locked=Thread.locked)
-            .returning(Thread.locked, *_article_state(Thread, Thread.article_id), extra)
-        )
-    else:
-        statement = key_share(
-            select(Thread.locked, Article.discussion_open, Article.status, extra)
-            .join(Article, Article.id == Thread.article_id)
-            .where(Thread.id == thread.id)
-        )
+    value of `repeat` (a scalar subquery built once, whose parameters are `params`, or None)
+    under the same lock. Every new post, edit and reply runs it: built once per kind."""
+    statement = _hold_statement(on_sqlite(), repeat)
     locked, discussion_open, status, repeated = db.session.execute(
-        statement, execution_options=UNSYNCHRONISED
+        statement, (params or {}) | {"held_thread": thread.id}, execution_options=UNSYNCHRONISED
     ).one()
     refresh_state(thread, locked, discussion_open, status)
     return repeated
+
+
+@functools.lru_cache(maxsize=16)
+def _hold_statement(sqlite: bool, repeat: ScalarSelect | None):
+    extra = repeat if repeat is not None else null()
+    thread_id = bindparam("held_thread")
+    if sqlite:
+        return (
+            update(Thread)
+            .where(Thread.id == thread_id)
+            .values(locked=Thread.locked)
+            .returning(Thread.locked, *_article_state(Thread, Thread.article_id), extra)
+        )
+    return key_share(
+        select(Thread.locked, Article.discussion_open, Article.status, extra)
+        .join(Article, Article.id == Thread.article_id)
+        .where(Thread.id == thread_id)
+    )
 
 
 def queue_author(author_id: int) -> None:

@@ -1,5 +1,6 @@
 """Threads and posts: proposing threads, contributing, replying, editing and deleting."""
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -8,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import ScalarSelect, exists, func, select, true
+from sqlalchemy import Integer, ScalarSelect, and_, bindparam, exists, func, select
 
 from .. import changes
 from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
@@ -184,34 +185,42 @@ def _hold_for_new_post(
 ) -> None:
     """Take the thread's lock (services/locks.py), then check it is still open and that this is
     no repeat of a post the user just wrote there: both hold until the new post commits."""
-    repeat = _repeat_of(thread, user, fields, parent)
-    if repeat is not None:
+    window = current_app.config["DUPLICATE_POST_WINDOW"]
+    repeat, params = None, None
+    if window > 0:
         queue_author(user.id)
-    first = hold_thread(thread, repeat)
+        repeat = _repeat_of(reply=parent is not None)
+        params = {
+            "repeat_since": utcnow() - timedelta(seconds=window),
+            "repeat_author": user.id,
+            "repeat_body": fields["body"],
+            "repeat_place": parent.id if parent is not None else fields["stance"],
+        }
+    first = hold_thread(thread, repeat, params)
     if first is not None:
         db.session.rollback()
         raise RepeatedPost(first)
     _refuse_on(check_thread_open, thread)
 
 
-def _repeat_of(
-    thread: Thread, user: User, fields: dict, parent: Post | None
-) -> ScalarSelect | None:
-    """SQL for the user's first post with this body (and stance) in the same place within the
-    window: what the same form sent again would make."""
-    window = current_app.config["DUPLICATE_POST_WINDOW"]
-    if window <= 0:
-        return None
-    place = Post.parent_id == parent.id if parent is not None else Post.parent_id.is_(None)
+@functools.cache
+def _repeat_of(*, reply: bool) -> ScalarSelect:
+    """SQL for the user's first post with this body in the same place within the window (the
+    same stance among the contributions, or under the same contribution): what the same form
+    sent again would make. Its parameters are repeat_since, _author, _body and _place."""
+    if reply:
+        place = Post.parent_id == bindparam("repeat_place", type_=Integer)
+    else:
+        stance = bindparam("repeat_place", type_=Post.stance.type)
+        place = and_(Post.parent_id.is_(None), Post.stance == stance)
     return (
         select(Post.id)
         .where(
-            Post.thread_id == thread.id,
+            Post.thread_id == bindparam("held_thread"),
             place,
-            Post.created_at >= utcnow() - timedelta(seconds=window),
-            Post.author_id == user.id,
-            Post.body == fields["body"],
-            Post.stance == fields["stance"] if parent is None else true(),
+            Post.created_at >= bindparam("repeat_since", type_=Post.created_at.type),
+            Post.author_id == bindparam("repeat_author"),
+            Post.body == bindparam("repeat_body", type_=Post.body.type),
             Post.deleted_at.is_(None),
         )
         # In the order of the index on (thread, parent, created_at), which finds it in a few
