@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from markupsafe import Markup
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .article import Article
@@ -44,6 +44,11 @@ class PostStatus(enum.StrEnum):
     PUBLISHED = "published"
     HELD = "held"
     REJECTED = "rejected"
+
+
+# SQL for a post held or rejected, the value written out: a query uses the partial index on
+# it only if the query's own condition says the same (Post.unpublished).
+UNPUBLISHED = f"status != '{PostStatus.PUBLISHED.value}'"
 
 
 class ThreadOrigin(enum.StrEnum):
@@ -146,6 +151,21 @@ class Post(Base):
                 ("controversy", ("controversy", "created_at")),
             )
         ),
+        # The few posts not (yet) published, with all a count of those ahead of a post needs
+        # (services/listings.py permalink_page): the posts a reader may not see are among them.
+        Index(
+            "ix_posts_thread_unpublished",
+            "thread_id",
+            "parent_id",
+            "status",
+            "author_id",
+            "best",
+            "score",
+            "controversy",
+            "created_at",
+            sqlite_where=text(UNPUBLISHED),
+            postgresql_where=text(UNPUBLISHED),
+        ),
         Index("ix_posts_thread_id_stance_best", "thread_id", "stance", "best"),
         Index("ix_posts_article_id_stance_best", "article_id", "stance", "best"),
         Index("ix_posts_parent_id_created_at", "parent_id", "created_at"),
@@ -186,6 +206,11 @@ class Post(Base):
         return (
             (cls.status == PostStatus.PUBLISHED) & cls.hidden.is_(False) & cls.deleted_at.is_(None)
         )
+
+    @classmethod
+    def unpublished(cls):
+        """SQL for a post held or rejected, as the partial index on it says it."""
+        return cls.status != literal_column(f"'{PostStatus.PUBLISHED.value}'")
 
     def __repr__(self) -> str:
         return f"<Post {self.id} in thread {self.thread_id}>"

@@ -221,13 +221,24 @@ def permalink_page(post: Post, reader: User | None, per_page: int, sort: str = "
 
 @functools.cache
 def _count_ahead(sort: str, kind: str) -> Select:
-    """SQL for permalink_page: its values are the parameters ahead_<column> and thread_id."""
-    return select(func.count()).where(
+    """SQL for permalink_page; its values are the parameters ahead_<column> and thread_id.
+
+    Every contribution ahead, from the order's index alone, less those ahead that this kind of
+    reader may not see: a post someone may not see is never a published one (permissions.py),
+    so those few are counted from the index of unpublished posts, without reading the posts.
+    """
+    ahead = (
         Post.thread_id == bindparam("thread_id"),
         Post.parent_id.is_(None),
-        visibility_sql(kind),
         _ahead_of(SORTS[sort]),
     )
+    every = select(func.count()).where(*ahead)
+    if kind == "staff":
+        return every
+    unseen = select(func.count()).where(
+        *ahead, Post.unpublished(), visibility_sql(kind).is_not(True)
+    )
+    return select(every.scalar_subquery() - unseen.scalar_subquery())
 
 
 def _ahead_of(order: tuple) -> ColumnElement[bool]:
