@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..permissions import can_delete_post
 from ..rendering import mentioned, render_markdown
+from . import commit_keeping
 from .figures import count_post
 from .locks import hold_article, hold_thread, queue_author
 from .rules import check_article_open, check_may_write, check_thread_open
@@ -96,13 +97,15 @@ def add_contribution(thread: Thread, user: User, contribution: Contribution) -> 
     fields = _clean_contribution(contribution)
     _hold_for_new_post(thread, user, fields)
     status = screen(user, thread.article, _screened_text(fields), fields["body_html"])
-    post = Post(thread=thread, author=user, status=status, **fields)
+    # parent_id given, not left to the flush: commit_keeping keeps it, and the redirect to the
+    # post reads it (a contribution has no parent) without reading the post back.
+    post = Post(thread=thread, author=user, parent_id=None, status=status, **fields)
     db.session.add(post)
     db.session.flush()
     if post.is_listed:
         count_post(post, 1, new=True)
     changes.article(thread.article_id)
-    db.session.commit()
+    commit_keeping(post, user)
     return post
 
 
@@ -132,7 +135,7 @@ def add_reply(parent: Post, user: User, body: str) -> Post:
     if reply.is_listed:
         count_post(reply, 1, new=True)
     changes.article(thread.article_id)
-    db.session.commit()
+    commit_keeping(reply, user)
     return reply
 
 
