@@ -149,7 +149,7 @@ def _sqlite_pragmas(busy_timeout_ms: int):
     return set_pragmas
 
 
-def _request_translations():
+def request_translations():
     """The request's translations, looked up once (not while force_locale is in effect)."""
     babel_state = g.get("_flask_babel")  # Flask-Babel 4's per-request namespace
     if babel_state is None or getattr(babel_state, "forced_babel_locale", None) is not None:
@@ -172,18 +172,18 @@ def _install_template_gettext(app: Flask) -> None:
 
     @pass_eval_context
     def gettext(eval_ctx: EvalContext, string: str, **variables) -> str:
-        return _formatted(eval_ctx, _request_translations().ugettext(string), variables)
+        return _formatted(eval_ctx, request_translations().ugettext(string), variables)
 
     @pass_eval_context
     def ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables) -> str:
         variables.setdefault("num", num)
-        text = _request_translations().ungettext(singular, plural, num)
+        text = request_translations().ungettext(singular, plural, num)
         return _formatted(eval_ctx, text, variables)
 
     @pass_eval_context
     def pgettext(eval_ctx: EvalContext, context: str, string: str, **variables) -> str:
         variables.setdefault("context", context)
-        text = _request_translations().upgettext(context, string)
+        text = request_translations().upgettext(context, string)
         return _formatted(eval_ctx, text, variables)
 
     @pass_eval_context
@@ -192,7 +192,7 @@ def _install_template_gettext(app: Flask) -> None:
     ) -> str:
         variables.setdefault("context", context)
         variables.setdefault("num", num)
-        text = _request_translations().unpgettext(context, singular, plural, num)
+        text = request_translations().unpgettext(context, singular, plural, num)
         return _formatted(eval_ctx, text, variables)
 
     # Installed as they are (newstyle=False: Jinja wraps nothing), then templates are compiled

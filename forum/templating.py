@@ -6,11 +6,12 @@ from datetime import datetime
 from babel import Locale
 from flask import Flask, current_app, request
 from flask_babel import format_timedelta, get_locale
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import pagecache, permissions
+from .extensions import request_translations
 from .forms import first_invalid
-from .models import Post, utcnow
+from .models import Article, Post, PostStatus, Stance, utcnow
 from .moments import day as _date
 from .moments import moment as _datetime
 from .services.rules import write_refusal
@@ -42,6 +43,62 @@ def vote_state(post_id: int, my_vote: int, part: str) -> Markup:
 def vote_values(post_id: int, my_vote: int) -> dict[str, str]:
     """A reader's vote on a post, for the own() parts vote_state() declares."""
     return {f"v{post_id}{part}": vote_attributes(my_vote, part) for part in VOTE_PARTS}
+
+
+# Post attributes written in Python, with the request's translations looked up once: on a
+# page of 200 contributions, the macros that wrote them took a quarter of its time.
+
+
+def state_attributes(post: Post, article: Article) -> Markup:
+    """A post's figures and state as data- attributes of its <article>, for forum.js."""
+    attributes = f'data-up="{post.up}" data-down="{post.down}" data-score="{post.score}"'
+    for name, on in (
+        ("author-reply", post.author_id == article.author_id),
+        ("hidden", post.hidden),
+        ("featured", post.featured),
+        ("held", post.status == PostStatus.HELD),
+    ):
+        if on:
+            attributes += f' data-{name}="true"'
+    # Numbers and fixed names only.
+    return Markup(attributes)  # nosec B704
+
+
+def contribution_attributes(post: Post, article: Article) -> Markup:
+    """A contribution's <article> attributes: what a screen reader announces for it
+    ("Disagreement by julia-comms, 4 points"), then its state_attributes. The author is named
+    only where everyone sees the post: the same words for every reader, as on a page
+    rendered for everyone."""
+    translations = request_translations()
+    if post.stance == Stance.AGREE:
+        stance = translations.ugettext("Agreement")
+    elif post.stance == Stance.DISAGREE:
+        stance = translations.ugettext("Disagreement")
+    else:
+        stance = translations.ugettext("Example")
+    name = escape(stance)
+    if post.is_listed:
+        label = translations.ungettext(
+            "%(stance)s by %(name)s, %(num)d point",
+            "%(stance)s by %(name)s, %(num)d points",
+            post.score,
+        )
+        # A translation from our own catalogues, its values escaped.
+        values = {"stance": stance, "name": _author_name(post), "num": post.score}
+        name = Markup(label) % values  # nosec B704
+    return Markup('aria-label="%s" %s') % (name, state_attributes(post, article))
+
+
+def replies_name(post: Post) -> str:
+    """What a screen reader announces for a contribution's replies."""
+    translations = request_translations()
+    if not post.is_listed:
+        return translations.ugettext("Replies")
+    return translations.ugettext("Replies to %(name)s") % {"name": _author_name(post)}
+
+
+def _author_name(post: Post) -> str:
+    return post.author.name if post.author else request_translations().ugettext("deleted user")
 
 
 def post_card(post: Post, caller: Callable[[], str]) -> Markup:
@@ -88,6 +145,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["write_refusal"] = write_refusal
     app.jinja_env.globals["first_invalid"] = first_invalid
     app.jinja_env.globals["post_card"] = post_card
+    app.jinja_env.globals["contribution_attributes"] = contribution_attributes
+    app.jinja_env.globals["state_attributes"] = state_attributes
+    app.jinja_env.globals["replies_name"] = replies_name
     app.jinja_env.globals["own"] = pagecache.own
     app.jinja_env.globals["reader_part"] = pagecache.reader_part
     # Macros are imported without the render context; give them the request as Flask's

@@ -264,3 +264,26 @@ def test_a_moderators_reply_carries_the_moderator_badge(client, thread, make_pos
 
     assert "badge-moderator" in header(by_moderator)
     assert "badge-moderator" not in header(by_reader) + header(contribution)
+
+
+def test_each_contribution_is_announced_by_stance_author_and_points(
+    client, thread, make_post, make_user
+):
+    author = make_user("line", display_name='Line "<b>" Kjær')
+    make_post(thread=thread, author=author, stance=Stance.DISAGREE, score=4, up=4)
+    make_post(thread=thread, author=author, stance=Stance.AGREE, score=1, up=1)
+    labels = re.findall(
+        r'<article [^>]*aria-label="([^"]*)"', client.get(f"/threads/{thread.id}").text
+    )
+    assert "Disagreement by Line &#34;&lt;b&gt;&#34; Kjær, 4 points" in labels
+    assert "Agreement by Line &#34;&lt;b&gt;&#34; Kjær, 1 point" in labels
+    danish = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "da"}).text
+    assert 'aria-label="Uenighed fra Line &#34;&lt;b&gt;&#34; Kjær, 4 point"' in danish
+
+
+def test_a_hidden_contribution_is_announced_by_its_stance_alone(client, thread, make_post):
+    make_post(thread=thread, stance=Stance.EXAMPLE, hidden=True)
+    page = client.get(f"/threads/{thread.id}").text
+    assert re.search(
+        r'<article [^>]*aria-label="Example" data-up="0"[^>]* data-hidden="true"', page
+    )
