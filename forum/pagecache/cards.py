@@ -30,42 +30,48 @@ COLUMNS = tuple(attribute.key for attribute in inspect(Post).column_attrs)
 Card = tuple[str, dict[str, tuple[str, str]], dict[str, str]]
 
 
-def card_key(post: Post, shared: bool) -> tuple:
+def card_key(post: Post, context: tuple) -> tuple:
     state = post.__dict__  # the loaded values, read past the ORM's instrumentation
     author = state.get("author") or post.author
     return (
-        _page_context(post.thread, shared),
+        context,
         tuple(map(state.get, COLUMNS)),
         None if author is None else (author.username, author.display_name, author.role),
     )
 
 
-def _page_context(thread: Thread, shared: bool) -> tuple:
-    """What every card of the page shares: worked out once a page, not once a post."""
+def _page_context(post: Post, shared: bool) -> tuple | None:
+    """What every card of the page shares, worked out once a page, not once a post; None on a
+    page rendered for its reader, whose view of a post is rendered every time."""
     contexts = g.setdefault("card_contexts", {})
-    context = contexts.get((thread.id, shared))
-    if context is None:
-        article = thread.article
-        context = contexts[(thread.id, shared)] = (
-            shared,
-            str(get_locale()),
-            request.full_path,
-            thread.locked,
-            article.discussion_open,
-            article.status,
-            article.author_id,
-        )
-    return context
+    key = (post.thread_id, shared)
+    if key not in contexts:
+        contexts[key] = None if viewer() is not None else _context(post.thread, shared)
+    return contexts[key]
+
+
+def _context(thread: Thread, shared: bool) -> tuple:
+    article = thread.article
+    return (
+        shared,
+        str(get_locale()),
+        request.full_path,
+        thread.locked,
+        article.discussion_open,
+        article.status,
+        article.author_id,
+    )
 
 
 def remembered(post: Post, caller: Callable[[], str]) -> Markup:
     """The card the call block renders for `post`, from the last time it rendered the same."""
-    if viewer() is not None:
+    shared = rendering_for_all()
+    context = _page_context(post, shared)
+    if context is None:
         # The template's own (escaped) rendering.
         return Markup(caller())  # nosec B704
-    shared = rendering_for_all()
     cards: Memo = current_app.extensions["rendered_posts"]
-    key = card_key(post, shared)
+    key = card_key(post, context)
     card = cards.get(key)
     if card is None:
         card = _render(caller, shared)
