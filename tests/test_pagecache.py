@@ -14,7 +14,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from forum import changes, create_app, pagecache
 from forum.extensions import db
 from forum.models import Action, PostStatus, Role, Thread, User, Vote, utcnow
-from forum.services import accounts, moderation, posts, votes
+from forum.services import accounts, articles, moderation, posts, votes
 from forum.services.posts import Contribution
 from tests.conftest import PASSWORD, counted_statements
 
@@ -438,7 +438,7 @@ def test_a_page_rendered_again_after_a_vote_renders_only_the_post_that_changed(
 
 
 def test_remembered_posts_show_what_a_fresh_rendering_shows(
-    app, client, thread, make_post, make_user, writer, monkeypatch
+    app, client, thread, make_post, make_user, writer, author, monkeypatch
 ):
     """After each change, the page made of remembered posts is the page rendered from scratch,
     for a visitor and for a reader."""
@@ -451,6 +451,8 @@ def test_remembered_posts_show_what_a_fresh_rendering_shows(
         lambda: posts.edit_post(post, writer, posts.Contribution("agree", "Said again")),
         lambda: accounts.update_profile(writer, accounts.Profile("Wendy", "", "", "en")),
         lambda: moderation.set_featured(reply, moderator, True),
+        lambda: articles.manage_thread(thread, author, "retire"),
+        lambda: articles.manage_thread(thread, author, "restore"),
         lambda: moderation.set_thread_state(thread, moderator, Action.LOCK),
         lambda: moderation.hide_post(post, moderator, "spam"),
     ]

@@ -57,6 +57,7 @@ def _context(thread: Thread, shared: bool) -> tuple:
         str(get_locale()),
         request.full_path,
         thread.locked,
+        thread.retired_at,
         article.discussion_open,
         article.status,
         article.author_id,
