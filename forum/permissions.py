@@ -1,7 +1,8 @@
 """Pure predicates over users and objects: who may do what. No Flask, no queries.
 
 Who sees a post is written twice, side by side: once in Python for one loaded post, once as
-SQL conditions for queries that list posts. Change one, change the other.
+SQL conditions for queries that list posts. Change one, change the other. A contribution that
+someone may not see is never a published one: a post's page number counts on it (listings.py).
 """
 
 import functools
@@ -136,7 +137,9 @@ def prepared_visibility(user: User | None) -> tuple[str, dict[str, int]]:
 def visibility_sql(kind: str) -> ColumnElement[bool]:
     """post_visible_to on Post for a kind of reader (prepared_visibility), built once; for a
     reader, their id is the `reader_id` parameter."""
-    return true() if kind == "staff" else _built_visibility(kind)
+    if kind == "staff":
+        return true()
+    return _visitors_see_post() if kind == "visitor" else _readers_see_post()
 
 
 @functools.cache
@@ -147,9 +150,7 @@ def _visitors_see_post() -> ColumnElement[bool]:
 
 
 @functools.cache
-def _built_visibility(kind: str) -> ColumnElement[bool]:
-    if kind == "visitor":
-        return _visitors_see_post()
+def _readers_see_post() -> ColumnElement[bool]:
     return _post_visible_sql(bindparam("reader_id", type_=Integer), Post)
 
 

@@ -5,7 +5,7 @@ from itertools import count
 
 import pytest
 
-from forum.models import Article, ArticleStatus, Post, Role, Stance, Thread, User
+from forum.models import Article, ArticleStatus, Post, PostStatus, Role, Stance, Thread, User
 from forum.permissions import (
     can_delete_post,
     can_edit_article,
@@ -14,6 +14,7 @@ from forum.permissions import (
     can_post_in,
     can_propose_thread,
     can_read_article,
+    can_see_post,
     can_write_articles,
 )
 
@@ -220,3 +221,23 @@ def test_deleted_post_cannot_be_deleted_again():
     writer = user()
 
     assert can_delete_post(writer, post(writer, deleted=True)) is False
+
+
+@pytest.mark.parametrize("status", list(PostStatus))
+@pytest.mark.parametrize("hidden", [False, True])
+@pytest.mark.parametrize("deleted", [False, True])
+def test_a_contribution_someone_may_not_see_is_never_a_published_one(status, hidden, deleted):
+    """What a post's page number counts on: it subtracts the unpublished contributions a reader
+    may not see from all of those ahead (services/listings.py)."""
+    writer = user()
+    contribution = Post(
+        author=writer,
+        author_id=writer.id,
+        stance=Stance.AGREE,
+        status=status,
+        hidden=hidden,
+        deleted_at=datetime.now(UTC) if deleted else None,
+    )
+    for viewer in (None, user(), writer, user(Role.MODERATOR)):
+        if not can_see_post(viewer, contribution):
+            assert contribution.status != PostStatus.PUBLISHED

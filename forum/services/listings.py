@@ -224,8 +224,8 @@ def _count_ahead(sort: str, kind: str) -> Select:
     """SQL for permalink_page; its values are the parameters ahead_<column> and thread_id.
 
     Every contribution ahead, from the order's index alone, less those ahead that this kind of
-    reader may not see: a post someone may not see is never a published one (permissions.py),
-    so those few are counted from the index of unpublished posts, without reading the posts.
+    reader may not see: a contribution someone may not see is never a published one
+    (permissions.py), so those few are counted from the index of the unpublished posts.
     """
     ahead = (
         Post.thread_id == bindparam("thread_id"),
