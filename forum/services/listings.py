@@ -176,7 +176,7 @@ def thread_page(
     if stance is not None:
         query = query.where(Post.stance == Stance(stance))
     contributions = _paged(
-        query.options(joinedload(Post.author)).order_by(*SORTS[sort]), page, per_page
+        query.options(_BYLINE).order_by(*SORTS[sort]), page, per_page
     )
     return ThreadPage(
         thread=thread,
@@ -188,6 +188,10 @@ def thread_page(
     )
 
 
+# A thread's posts with what their bylines show of their authors, not the whole account.
+_BYLINE = joinedload(Post.author).load_only(User.username, User.display_name, User.role)
+
+
 def _replies_to(
     contributions: tuple[Post, ...], reader: User | None
 ) -> dict[int, tuple[Post, ...]]:
@@ -197,7 +201,7 @@ def _replies_to(
         for reply in db.session.scalars(
             select(Post)
             .where(Post.parent_id.in_(list(replies)), post_visible_to(reader))
-            .options(joinedload(Post.author))
+            .options(_BYLINE)
             .order_by(Post.created_at, Post.id)
         ):
             replies[reply.parent_id].append(reply)
