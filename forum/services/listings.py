@@ -175,9 +175,7 @@ def thread_page(
     )
     if stance is not None:
         query = query.where(Post.stance == Stance(stance))
-    contributions = _paged(
-        query.options(_BYLINE).order_by(*SORTS[sort]), page, per_page
-    )
+    contributions = _paged(query.options(_BYLINE).order_by(*SORTS[sort]), page, per_page)
     return ThreadPage(
         thread=thread,
         sort=sort,
