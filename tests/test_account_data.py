@@ -90,6 +90,19 @@ def test_the_debate_starts_with_exact_figures(debate):
     assert_figures_exact()
 
 
+def test_an_answer_to_a_reply_is_exported_as_answering_that_reply(thread, make_user):
+    writer, replier, answerer = make_user("writer"), make_user("replier"), make_user("answerer")
+    contribution = add_contribution(thread, writer, Contribution("agree", "A point."))
+    reply = add_reply(contribution, replier, "A reply.")
+    add_reply(reply, answerer, "An answer to the reply.")
+
+    (exported,) = export_user_data(answerer)["posts"]
+
+    assert exported["in_reply_to"] == "replier"
+    assert exported["reply_to_id"] == reply.id
+    assert exported["parent_id"] == contribution.id
+
+
 def test_export_holds_the_users_own_data(debate):
     data = export_user_data(debate.leaver)
 

@@ -18,6 +18,7 @@ from forum.models import (
     Thread,
     ThreadOrigin,
 )
+from forum.services import moderation
 from forum.services.posts import (
     Contribution,
     add_contribution,
@@ -318,9 +319,34 @@ def test_reply_to_a_reply_attaches_to_the_contribution(thread, reader, other_rea
     second = add_reply(first, reader, "Answer to the answer.")
 
     assert reload_post(second.id).parent_id == contribution.id
+    assert reload_post(second.id).reply_to_id == first.id
+    assert reload_post(first.id).reply_to_id is None
     assert reload_post(contribution.id).reply_count == 2
     assert reload_post(first.id).reply_count == 0
     assert_figures(thread, agree=1, replies=2)
+
+
+def test_deleting_a_reply_leaves_its_answers_answering_no_reply(thread, reader, other_reader):
+    contribution = contribute(thread, reader)
+    first = add_reply(contribution, other_reader, "First answer.")
+    answer = add_reply(first, reader, "Answer to the answer.")
+
+    delete_post(first, other_reader)
+
+    assert reload_post(answer.id).reply_to_id is None
+    assert reload_post(answer.id).parent_id == contribution.id
+
+
+def test_reply_to_a_hidden_reply_is_refused(thread, reader, other_reader, make_user):
+    contribution = contribute(thread, reader)
+    first = add_reply(contribution, other_reader, "First answer.")
+    moderation.hide_post(first, make_user(role=Role.MODERATOR), "spam")
+    replies_before = post_count()
+
+    with pytest.raises(PostDeleted):
+        add_reply(reload_post(first.id), reader, "Too late.")
+
+    assert post_count() == replies_before
 
 
 def test_reply_by_the_article_author_marks_the_contribution_answered(thread, reader, author):

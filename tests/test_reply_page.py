@@ -1,6 +1,6 @@
-"""Replying: a "Reply" link under each contribution, the one reply form of a thread page, and
-the reply page that the link leads to without JavaScript (and that a refused reply comes
-back to)."""
+"""Replying: a "Reply" link under each contribution and each reply, the one reply form of a
+thread page, and the reply page that the link leads to without JavaScript (and that a refused
+reply comes back to)."""
 
 import re
 
@@ -20,13 +20,14 @@ def reply_link(html: str, post_id: int) -> re.Match | None:
     return re.search(rf'<a href="/posts/{post_id}/reply" data-reply="([^"]+)">Reply</a>', html)
 
 
-def test_each_contribution_has_a_reply_link_and_the_page_one_reply_form(as_reader, post, reply):
+def test_each_post_has_a_reply_link_and_the_page_one_reply_form(as_reader, post, reply):
     html = as_reader.get(f"/threads/{post.thread_id}").text
 
     link = reply_link(html, post.id)
     assert link and link.group(1) == f"/posts/{post.id}/replies"
-    # Replies are answered under their contribution: they get no link of their own.
-    assert reply_link(html, reply.id) is None
+    # An answer to a reply goes under the same contribution, saying which reply it answers.
+    link = reply_link(html, reply.id)
+    assert link and link.group(1) == f"/posts/{reply.id}/replies"
     assert html.count('<template id="reply-composer">') == 1
     composer = html.split('<template id="reply-composer">', 1)[1].split("</template>", 1)[0]
     assert 'name="csrf_token"' in composer and 'name="body"' in composer
@@ -61,12 +62,16 @@ def test_reply_page_quotes_the_contribution_and_posts_under_it(as_reader, post):
     assert replied.parent_id == post.id
 
 
-def test_reply_page_of_a_reply_answers_its_contribution(as_reader, post, reply):
+def test_reply_page_of_a_reply_quotes_the_reply_and_answers_it(as_reader, post, reply):
     page = as_reader.get(f"/posts/{reply.id}/reply")
 
     assert page.status_code == 200
-    assert f'action="/posts/{post.id}/replies"' in page.text
-    assert "Hiring posts work." in page.text
+    assert f'action="/posts/{reply.id}/replies"' in page.text
+    assert reply.body in page.text
+
+    as_reader.post(f"/posts/{reply.id}/replies", data={"body": "Answering the reply."})
+    answer = db.session.scalar(select(Post).where(Post.body == "Answering the reply."))
+    assert (answer.parent_id, answer.reply_to_id) == (post.id, reply.id)
 
 
 def test_reply_page_asks_visitors_to_log_in(client, post):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Post, PostRevision, Role, Stance
-from forum.services import posts
+from forum.services import moderation, posts
 from forum.services.posts import Contribution
 
 EXAMPLE = {
@@ -287,3 +287,50 @@ def test_a_hidden_contribution_is_announced_by_its_stance_alone(client, thread, 
     assert re.search(
         r'<article [^>]*aria-label="Example" data-up="0"[^>]* data-hidden="true"', page
     )
+
+
+def test_an_answer_to_a_reply_says_whom_it_answers_one_level_further_in(
+    as_reader, thread, make_post, make_user
+):
+    contribution = make_post(thread=thread)
+    first = make_post(parent=contribution, author=make_user("line"), body="First answer")
+
+    response = as_reader.post(f"/posts/{first.id}/replies", data={"body": "Answering Line"})
+
+    answer = db.session.scalar(select(Post).where(Post.reply_to_id == first.id))
+    assert answer.parent_id == contribution.id
+    assert response.headers["Location"] == f"/threads/{thread.id}#post-{answer.id}"
+    page = as_reader.get(f"/threads/{thread.id}").text
+    assert 'class="post reply reply-to-reply"' in post_element(page, answer.id)
+    assert 'class="post reply"' in post_element(page, first.id)
+    assert f'<a class="in-reply-to" href="#post-{first.id}">in reply to @line</a>' in page
+
+
+def test_every_reply_has_a_reply_link_for_readers_and_none_for_visitors(
+    app, as_reader, thread, make_post
+):
+    reply = make_post(parent=make_post(thread=thread), body="An answer")
+    link = f'data-reply="/posts/{reply.id}/replies'
+
+    assert link in as_reader.get(f"/threads/{thread.id}").text
+    assert link not in app.test_client().get(f"/threads/{thread.id}").text
+
+
+def test_without_javascript_a_reply_is_answered_on_a_page_of_its_own(as_reader, thread, make_post):
+    reply = make_post(parent=make_post(thread=thread), body="The reply answered")
+
+    page = as_reader.get(f"/posts/{reply.id}/reply").text
+
+    assert "The reply answered" in page
+    assert f'action="/posts/{reply.id}/replies"' in page
+
+
+def test_an_answer_no_longer_names_a_reply_that_was_hidden(client, thread, make_post, make_user):
+    contribution = make_post(thread=thread)
+    first = make_post(parent=contribution, author=make_user("line"), body="First answer")
+    make_post(parent=contribution, reply_to_id=first.id, body="Answering Line")
+    assert "in reply to @line" in client.get(f"/threads/{thread.id}").text
+
+    moderation.hide_post(first, make_user(role=Role.MODERATOR), "spam")
+
+    assert "in reply to @line" not in client.get(f"/threads/{thread.id}").text

@@ -109,6 +109,9 @@ class Post(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # The reply this reply answers, when it answers one (it still sits under the contribution:
+    # parent_id); the id only, as a reply answered may be deleted.
+    reply_to_id: Mapped[int | None]
     # When the article's author marked it not worth answering: off their desk, nothing else.
     desk_passed_at: Mapped[datetime | None]
     reply_count: Mapped[int] = mapped_column(default=0)
@@ -129,6 +132,9 @@ class Post(Base):
     thread: Mapped[Thread] = relationship()
     author: Mapped[User | None] = relationship()
     parent: Mapped[Post | None] = relationship(remote_side=[id])
+    reply_to: Mapped[Post | None] = relationship(
+        primaryjoin="foreign(Post.reply_to_id) == remote(Post.id)", viewonly=True
+    )
     revisions: Mapped[list[PostRevision]] = relationship(
         back_populates="post",
         order_by="PostRevision.id",
@@ -190,6 +196,14 @@ class Post(Base):
     def contribution(self) -> Post:
         """The contribution this post is, or answers (replies sit one level deep)."""
         return self.parent or self
+
+    @property
+    def answers(self) -> Post | None:
+        """The reply this reply answers, while everyone sees it and its author has an account."""
+        answered = self.reply_to if self.reply_to_id is not None else None
+        if answered is None or not answered.is_listed or answered.author is None:
+            return None
+        return answered
 
     @property
     def is_deleted(self) -> bool:

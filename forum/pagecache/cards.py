@@ -2,11 +2,11 @@
 
 A thread page is almost all post cards, and a vote or a new post changes one of them: when the
 page's cached copy goes, every card but that one is taken from here. A card is kept under
-everything it shows: every column of the post's row, its author's name and role, whether its
-thread and article still take posts, the page's language and address (its flag link returns
-there); so an edit, a vote, a moderator's action or a new name gives it another key, and it
-is never shown stale. Its relative times ("2 hours ago") age as those of a cached page do,
-for at most CACHE_DEFAULT_TIMEOUT.
+everything it shows: every column of the post's row, its author's name and role, the name of
+whoever wrote the reply it answers, whether its thread and article still take posts, the
+page's language and address (its flag link returns there); so an edit, a vote, a moderator's
+action or a new name gives it another key, and it is never shown stale. Its relative times
+("2 hours ago") age as those of a cached page do, for at most CACHE_DEFAULT_TIMEOUT.
 
 Only cards rendered for no one are kept (a visitor's, or a page's rendered for all, with the
 reader parts inside: see shared.py); a reader's own view of a post is rendered every time.
@@ -33,10 +33,12 @@ Card = tuple[str, dict[str, tuple[str, str]], dict[str, str]]
 def card_key(post: Post, context: tuple) -> tuple:
     state = post.__dict__  # the loaded values, read past the ORM's instrumentation
     author = state.get("author") or post.author
+    answered = post.answers  # the reply it answers: "in reply to @name"
     return (
         context,
         tuple(map(state.get, COLUMNS)),
         None if author is None else (author.username, author.display_name, author.role),
+        None if answered is None else (answered.id, answered.author.username),
     )
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import aliased, selectinload
 
 from .. import changes
@@ -61,6 +61,7 @@ POST = (
     "id",
     "thread_id",
     "parent_id",
+    "reply_to_id",
     "stance",
     "body",
     "organisation",
@@ -125,16 +126,18 @@ def _threads(user: User) -> list[dict[str, Any]]:
 
 
 def _posts(user: User) -> list[dict[str, Any]]:
-    """The user's own posts in every state; of the posts they answer, only the author's name
-    and only where the thread page shows it to them (with the text)."""
-    parent = aliased(Post)
-    parent_author = aliased(User)
+    """The user's own posts in every state; of the posts they answer (the reply a reply
+    answers, else its contribution), only the author's name and only where the thread page
+    shows it to them (with the text)."""
+    answered = aliased(Post)
+    answered_author = aliased(User)
+    answered_id = func.coalesce(Post.reply_to_id, Post.parent_id)
     rows = db.session.execute(
-        select(Post, Thread.title, Article.title, parent_author.username)
+        select(Post, Thread.title, Article.title, answered_author.username)
         .join(Thread, Post.thread_id == Thread.id)
         .join(Article, Post.article_id == Article.id)
-        .outerjoin(parent, and_(Post.parent_id == parent.id, text_visible_to(user, parent)))
-        .outerjoin(parent_author, parent.author_id == parent_author.id)
+        .outerjoin(answered, and_(answered.id == answered_id, text_visible_to(user, answered)))
+        .outerjoin(answered_author, answered.author_id == answered_author.id)
         .where(Post.author_id == user.id)
         .options(selectinload(Post.revisions))
         .order_by(Post.id)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import Integer, ScalarSelect, and_, bindparam, exists, func, insert, select
+from sqlalchemy import Integer, ScalarSelect, and_, bindparam, exists, func, insert, select, update
 
 from .. import changes
 from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
@@ -125,23 +125,25 @@ _INSERT_POST = insert(Post).returning(Post)
 
 
 def reply_target(post: Post, user: User) -> Post:
-    """The contribution a reply to this post answers (a reply's own contribution), if this
-    user may answer it now."""
+    """The contribution a reply to this post goes under (a reply's own contribution), if this
+    user may answer the post now."""
     parent = post.contribution
-    if not parent.is_listed:
+    if not parent.is_listed or not post.is_listed:
         raise PostDeleted(_l("That post is not open for replies."))
     check_may_write(user)
     check_thread_open(parent.thread)
     return parent
 
 
-def add_reply(parent: Post, user: User, body: str) -> Post:
-    """Answer a contribution; answering a reply answers the contribution it sits under."""
-    parent = reply_target(parent, user)
+def add_reply(post: Post, user: User, body: str) -> Post:
+    """Answer a contribution, or a reply: an answer to a reply goes under the same
+    contribution, and records which reply it answers."""
+    parent = reply_target(post, user)
     thread = parent.thread
     fields = _clean_body(body)
     _hold_for_new_post(thread, user, fields, parent)
     status = screen(user, thread.article, fields["body"], fields["body_html"])
+    fields["reply_to_id"] = post.id if post.is_reply else None
     reply = _insert_post(thread, user, parent, status, fields)
     if user.id == thread.article.author_id:
         parent.answered_by_author = True
@@ -272,6 +274,11 @@ def _has_replies(post: Post) -> bool:
 def _delete_reply(reply: Post) -> None:
     parent = reply.parent
     thread = reply.thread
+    # Its answers stay, under the contribution, answering no reply any more.
+    db.session.execute(
+        update(Post).where(Post.reply_to_id == reply.id).values(reply_to_id=None),
+        execution_options={"synchronize_session": "fetch"},
+    )
     db.session.delete(reply)
     db.session.flush()
     db.session.refresh(parent)

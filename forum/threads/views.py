@@ -183,13 +183,13 @@ def contribute(thread_id: int):
 @login_required
 @limits.posting
 def reply(post_id: int):
-    parent = load_post(post_id)
+    answered = load_post(post_id)
     form = ReplyForm()
     if _previewing(form):
-        return _reply_page(parent.contribution, form, preview=_preview(form))
+        return _reply_page(answered, form, preview=_preview(form))
     if form.validate_on_submit():
         try:
-            post = posts.add_reply(parent, signed_in(), form.body.data)
+            post = posts.add_reply(answered, signed_in(), form.body.data)
         except posts.RepeatedPost as repeat:
             flash(str(repeat.message), "info")
             return redirect(url_for("threads.permalink", post_id=repeat.post_id))
@@ -199,7 +199,7 @@ def reply(post_id: int):
             limits.accepted()
             flash(_posted_message(post, _("Your reply is posted.")), "success")
             return redirect(local_next(_posted_url(post)))
-    return _reply_page(parent.contribution, form)
+    return _reply_page(answered, form)
 
 
 @bp.get("/posts/<int:post_id>/reply")
@@ -208,16 +208,21 @@ def compose_reply(post_id: int):
     """The reply form on a page of its own: where "Reply" leads without JavaScript."""
     post = load_post(post_id)
     try:
-        parent = posts.reply_target(post, signed_in())
+        posts.reply_target(post, signed_in())
     except ForumError as error:
         flash(str(error), "error")
         return redirect(url_for("threads.permalink", post_id=post.id))
-    return _reply_page(parent, ReplyForm())
+    return _reply_page(post, ReplyForm())
 
 
-def _reply_page(parent: Post, form: ReplyForm, preview: Markup | None = None):
+def _reply_page(answered: Post, form: ReplyForm, preview: Markup | None = None):
+    """The reply form under the post it answers (a contribution, or a reply)."""
     page = render_template(
-        "threads/reply.html", parent=parent, thread=parent.thread, form=form, preview=preview
+        "threads/reply.html",
+        answered=answered,
+        thread=answered.thread,
+        form=form,
+        preview=preview,
     )
     return page, status_for(form)
 
