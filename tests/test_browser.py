@@ -98,14 +98,14 @@ def test_reply_opens_under_its_post_and_is_posted(page, live_server):
     post = page.locator(f"#{post_id}")
     thread_url = page.url
 
-    post.get_by_role("link", name="Reply").click()
+    post.locator(":scope > .reply-action").get_by_role("link", name="Reply").click()
     form = post.locator("form.reply-form")
     expect(form.get_by_label("Your reply")).to_be_focused()
     assert page.url == thread_url
     form.get_by_role("button", name="Cancel").click()
     expect(form).to_have_count(0)
 
-    post.get_by_role("link", name="Reply").click()
+    post.locator(":scope > .reply-action").get_by_role("link", name="Reply").click()
     post.get_by_label("Your reply").fill("Which **region** was that?")
     post.get_by_role("button", name="Post reply").click()
 
@@ -115,13 +115,35 @@ def test_reply_opens_under_its_post_and_is_posted(page, live_server):
     assert reply.get_attribute("data-reply-to") == post_id.removeprefix("post-")
 
 
+def test_a_reply_is_answered_under_it_and_names_whom_it_answers(page, live_server):
+    register(page, live_server, "browser_answerer")
+    open_demo_thread(page)
+    reply = page.locator("article.reply").first
+    reply_id = reply.get_attribute("id")
+    name = reply.locator(".post-author").first.get_attribute("href").rsplit("/", 1)[-1]
+
+    reply.get_by_role("link", name="Reply").click()
+    form = reply.locator("form.reply-form")
+    expect(form.get_by_label("Your reply")).to_be_focused()
+    form.get_by_label("Your reply").fill("Answering the reply itself.")
+    form.get_by_role("button", name="Post reply").click()
+
+    page.get_by_text("Your reply is posted.").wait_for()
+    answer = page.locator("article.reply", has_text="Answering the reply itself.")
+    expect(answer).to_have_class("post reply reply-to-reply")
+    named = answer.locator(".in-reply-to")
+    expect(named).to_have_text(f"in reply to @{name}")
+    assert named.get_attribute("href") == f"#{reply_id}"
+
+
 def test_replying_works_without_javascript(no_script_page, live_server):
     page = no_script_page
     register(page, live_server, "no_script_replier")
     open_demo_thread(page)
     post_id = page.locator("article.contribution").first.get_attribute("id")
 
-    page.locator(f"#{post_id}").get_by_role("link", name="Reply").click()
+    own_link = page.locator(f"#{post_id} > .reply-action").get_by_role("link", name="Reply")
+    own_link.click()
     assert page.url.endswith(f"/posts/{post_id.removeprefix('post-')}/reply")
     page.get_by_label("Your reply").fill("Answered from the reply page.")
     page.get_by_role("button", name="Post reply").click()
