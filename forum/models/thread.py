@@ -200,7 +200,7 @@ class Post(Base):
     @property
     def answers(self) -> Post | None:
         """The reply this reply answers, while everyone sees it and its author has an account."""
-        answered = self.reply_to if self.reply_to_id is not None else None
+        answered = self.reply_to
         if answered is None or not answered.is_listed or answered.author is None:
             return None
         return answered
