@@ -7,10 +7,15 @@ FLASK := $(BIN)/forum
 
 .PHONY: run test lint browser multi translations messages clean bench lock
 
+# The links in e-mails the worker writes lead here, unless FLASK_PUBLIC_URL says otherwise.
+run: export FLASK_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed .env
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	@# The job queue's consumer beside the web server; Ctrl-C stops both.
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(FLASK) worker & worker=$$!; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed-dev browser

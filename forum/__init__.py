@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         extensions,
         health,
         httpheaders,
+        jobs,
         observability,
         pagecache,
         requestlog,
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .votes import bp as votes_bp
 
     extensions.init_app(app)
+    jobs.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     requestlog.init_app(app)

@@ -1,5 +1,6 @@
 """Command-line tasks: thin wrappers over the services."""
 
+import logging
 import os
 import secrets
 import sqlite3
@@ -131,7 +132,9 @@ def create_cli_app() -> Flask:
     try:
         return create_app()
     except SecretKeyMissing:
-        return create_app({"SECRET_KEY": secrets.token_hex(32)})
+        app = create_app({"SECRET_KEY": secrets.token_hex(32)})
+        app.extensions["forum_random_key"] = True
+        return app
 
 
 main = FlaskGroup(
@@ -141,7 +144,44 @@ main = FlaskGroup(
 )
 
 
+@click.command("worker")
+@click.option(
+    "--workers", type=click.IntRange(1), default=2, show_default=True, help="Jobs run at once."
+)
+def worker_command(workers: int) -> None:
+    """Run the queued jobs (e-mail, notifications, digests) until stopped with Ctrl-C."""
+    from flask import current_app
+
+    from . import jobs
+
+    app = current_app._get_current_object()
+    if jobs.immediate(app):
+        raise click.ClickException(
+            "FLASK_QUEUE_URL is 'immediate': jobs run where they are queued, there is no queue "
+            "to consume."
+        )
+    if not (app.debug or app.testing):
+        # The jobs write links and signed unsubscribe tokens into e-mails read elsewhere.
+        if not app.config["PUBLIC_URL"]:
+            raise click.ClickException(
+                "FLASK_PUBLIC_URL is not set: the links in e-mails would have no address. "
+                "Set it to the site's address, e.g. https://debat.example.dk."
+            )
+        if app.extensions.get("forum_random_key"):
+            raise click.ClickException(
+                "FLASK_SECRET_KEY is not set: the links in e-mails would be signed with a key "
+                "the web server does not know."
+            )
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+    # The consumer runs each job in an app context of its own (forum/jobs.py), not this one.
+    jobs.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(worker_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)

@@ -138,6 +138,18 @@ class Config:
     # before the request goes on without it.
     REDIS_SOCKET_TIMEOUT = 0.5
 
+    # Where the jobs beside the requests (e-mail, notifications, digests) wait for the
+    # consumer, `forum worker` (forum/jobs.py): empty, a SQLite file in the instance folder;
+    # "sqlite:////path/queue.sqlite"; "redis://host:6379/1"; "immediate": no queue, each job
+    # runs in the request that makes it (the default under TESTING).
+    QUEUE_URL = ""
+    # The queue's name in that storage: two forums sharing one Redis need two names.
+    QUEUE_NAME = "forum"
+    # Sending an e-mail is tried this many times more, first after MAIL_RETRY_DELAY seconds,
+    # each wait twice the one before (12 and 60: for about three days).
+    MAIL_RETRIES = 12
+    MAIL_RETRY_DELAY = 60
+
     POSTS_PER_PAGE = 50
     ARTICLES_PER_PAGE = 20
     # Entries in an article's Atom feed (its newest contributions and replies).

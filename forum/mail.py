@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 
+from . import jobs
 from .extensions import mail
 from .links import external_url
 from .models import User
@@ -77,21 +78,45 @@ def send_registration_attempt(user: User) -> bool:
 
 
 def send(user: User, template: str, *, to: str | None = None, **context) -> bool:
-    """Render templates/email/<template>.txt in the user's language and send it; False if not."""
+    """Render templates/email/<template>.txt in the user's language and queue it for sending;
+    False if it could not be queued."""
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     site = current_app.config["SITE_NAME"]
     with force_locale(locale):
         subject = f"{site}: {SUBJECTS[template]}"
         body = render_template(f"email/{template}.txt", user=user, site_name=site, **context)
-    message = Message(subject=subject, recipients=[to or user.email], body=body)
+    letter = {"subject": subject, "recipients": [to or user.email], "body": body}
+    return queue(letter, what=f"{template!r} to user {user.id}")
+
+
+def queue(letter: dict, *, what: str) -> bool:
+    """Hand a rendered e-mail (Message's fields) to the queue, which sends it, trying again
+    with longer waits while the mail server does not take it; False if the queue did not
+    answer."""
+    config = current_app.config
+    try:
+        deliver(
+            letter, what, retries=config["MAIL_RETRIES"], retry_delay=config["MAIL_RETRY_DELAY"]
+        )
+    except Exception:
+        logger.exception("could not queue %s", what)
+        return False
+    return True
+
+
+@jobs.task(retry_backoff=2)
+def deliver(letter: dict, what: str) -> None:
+    message = Message(**letter)
     if current_app.extensions["mail"].suppress:
         _log(message)
     try:
         mail.send(message)
+    except smtplib.SMTPRecipientsRefused:
+        # The server will never take it (an address that does not exist): no use trying again.
+        logger.warning("the mail server refused %s", what)
     except (smtplib.SMTPException, OSError):
-        logger.exception("could not send %r to user %s", template, user.id)
-        return False
-    return True
+        logger.warning("could not send %s; it will be tried again", what, exc_info=True)
+        raise
 
 
 def _log(message: Message) -> None:

@@ -5,14 +5,15 @@ rendering is for no one, and the parts of it that are a reader's are declared in
 templates (`reader_part`, `own`).
 """
 
-from flask import g
+from flask import g, has_request_context
 from flask_login import current_user
 
 from .models import User
 
 
 def viewer() -> User | None:
-    if g.get("rendering_for_all"):
+    # Outside a request (a job in the worker rendering an e-mail) the page is for no one.
+    if not has_request_context() or g.get("rendering_for_all"):
         return None
     return current_user._get_current_object() if current_user.is_authenticated else None
 

@@ -33,6 +33,7 @@ from forum.models import (
 from forum.rendering import render_markdown
 from forum.sample.demo import seed_demo
 from forum.services.posts import Contribution, add_contribution, add_reply
+from tests.mailserver import MailServer
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"
@@ -112,6 +113,16 @@ def app(app_config: dict) -> Iterator[Flask]:
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def smtp() -> Iterator[MailServer]:
+    """A real SMTP server on loopback; merge `smtp.config` into the app's settings to send to it
+    and read `smtp.messages` (or `smtp.inbox.wait_for(n)`) as the recipient would."""
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
