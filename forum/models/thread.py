@@ -200,6 +200,8 @@ class Post(Base):
     @property
     def answers(self) -> Post | None:
         """The reply this reply answers, while everyone sees it and its author has an account."""
+        if self.reply_to_id is None:  # most posts: no trip through the relationship's loader
+            return None
         answered = self.reply_to
         if answered is None or not answered.is_listed or answered.author is None:
             return None
