@@ -76,17 +76,15 @@ def contribution_attributes(post: Post, article: Article) -> Markup:
         stance = translations.ugettext("Disagreement")
     else:
         stance = translations.ugettext("Example")
-    name = escape(stance)
+    label = stance
     if post.is_listed:
         label = translations.ungettext(
             "%(stance)s by %(name)s, %(num)d point",
             "%(stance)s by %(name)s, %(num)d points",
             post.score,
-        )
-        # A translation from our own catalogues, its values escaped.
-        values = {"stance": stance, "name": _author_name(post), "num": post.score}
-        name = Markup(label) % values  # nosec B704
-    return Markup('aria-label="%s" %s') % (name, state_attributes(post, article))
+        ) % {"stance": stance, "name": _author_name(post), "num": post.score}
+    # The label is plain text (a name may hold any character), escaped once as a whole.
+    return Markup(f'aria-label="{escape(label)}" {state_attributes(post, article)}')  # nosec B704
 
 
 def replies_name(post: Post) -> str:
