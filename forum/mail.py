@@ -104,22 +104,34 @@ def queue(letter: dict, *, what: str) -> bool:
     return True
 
 
+class Letter(Message):
+    """Flask-Mail's message with header lines as long as RFC 5322 allows (998 characters).
+    Folded at 78, a List-Unsubscribe address came out as RFC 2047 encoded words, which mail
+    programs need not read as an address."""
+
+    def _message(self):
+        message = super()._message()
+        message.policy = message.policy.clone(max_line_length=998)
+        return message
+
+
 @jobs.task(retry_backoff=2)
 def deliver(letter: dict, what: str) -> None:
-    message = Message(**letter)
+    message = Letter(**letter)
     if current_app.extensions["mail"].suppress:
-        _log(message)
+        log_message(message)
     try:
         mail.send(message)
-    except smtplib.SMTPRecipientsRefused:
-        # The server will never take it (an address that does not exist): no use trying again.
-        logger.warning("the mail server refused %s", what)
+    except (smtplib.SMTPRecipientsRefused, UnicodeEncodeError):
+        # It will never go (an address that does not exist, or one with a local part that is
+        # not ASCII, which Flask-Mail cannot write): no use trying again.
+        logger.warning("the mail server refused %s, or it could not be written", what)
     except (smtplib.SMTPException, OSError):
         logger.warning("could not send %s; it will be tried again", what, exc_info=True)
         raise
 
 
-def _log(message: Message) -> None:
+def log_message(message: Message) -> None:
     """Write the whole message where a developer sees it, so its links can be followed."""
     if not logger.handlers and not current_app.testing:
         handler = logging.StreamHandler(sys.stderr)

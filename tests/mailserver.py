@@ -16,12 +16,14 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # each as it came over the wire
         self._arrived = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._arrived:
             self.messages.append(message)
+            self.raw.append(envelope.content)
             self._arrived.notify_all()
         return "250 OK"
 

@@ -113,9 +113,12 @@ def queue_settings(request, tmp_path: Path) -> dict:
 
 @pytest.fixture
 def app_config(app_config: dict, request) -> dict:
-    if "queue_settings" not in request.fixturenames:
-        return app_config
-    return {**app_config, **request.getfixturevalue("queue_settings")}
+    """The queue a test names (queue_settings), or the mail server it receives on (smtp)."""
+    for name in ("queue_settings", "smtp"):
+        if name in request.fixturenames:
+            value = request.getfixturevalue(name)
+            app_config = {**app_config, **(value if name == "queue_settings" else value.config)}
+    return app_config
 
 
 def worker_env(settings: dict, mail_port: int) -> dict:
@@ -233,3 +236,22 @@ def test_an_email_is_written_and_sent_without_a_request_as_the_worker_does(app, 
     assert message.recipients == [user.email]
     assert "adgangskode" in message.subject  # in the reader's language, with no request's
     assert f"{PUBLIC_URL}/auth/reset" in message.body
+
+
+def test_a_long_unsubscribe_address_reaches_the_inbox_as_written(app, smtp):
+    from forum import mail as forum_mail
+
+    link = PUBLIC_URL + "/unsubscribe/" + "t" * 150
+    letter = {
+        "subject": "Svar på dit indlæg",
+        "recipients": ["karen@example.dk"],
+        "body": "Hej Karen",
+        "extra_headers": {"List-Unsubscribe": f"<{link}>"},
+    }
+
+    assert forum_mail.queue(letter, what="a test letter")
+
+    (message,) = smtp.inbox.wait_for(1)
+    # Not folded into RFC 2047 encoded words, which a mail program need not read as a URL.
+    assert f"List-Unsubscribe: <{link}>".encode() in smtp.inbox.raw[0]
+    assert message["Subject"] == "Svar på dit indlæg"
