@@ -30,6 +30,8 @@ from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode
 
+import queue_jobs  # bench/queue_jobs.py, beside this file
+
 from forum.sample.generate import GENERATED_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,6 +154,9 @@ def forum_env(database: Path) -> dict:
         # The write scenarios send one body again and again: measure storing it, not the
         # redirect a repeated post gets.
         "FLASK_DUPLICATE_POST_WINDOW": "0",
+        # The jobs the requests queue (e-mails, notifications) wait beside the database, as
+        # `make run` keeps them in its instance folder; no consumer runs during the bench.
+        "FLASK_QUEUE_URL": f"sqlite:///{database.with_name('queue.sqlite')}",
     }
     return env | ARGON2_COST
 
@@ -815,6 +820,8 @@ def run_targets(args, workdir: Path, size: dict, results: dict, servers: list[Se
     servers.clear()
     if not args.only:
         memory_and_logins(args, database, marks, workdir, results)
+        # The worker's jobs: a fan-out to 10,000 followers, the newsletter to 10,000.
+        results["worker_jobs"] = queue_jobs.run()
 
 
 def write_results(args, results: dict, started: float, name: str) -> None:

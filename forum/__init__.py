@@ -60,6 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .converters import IdConverter
     from .desk import bp as desk_bp
     from .moderation import bp as moderation_bp
+    from .newsletter import bp as newsletter_bp
+    from .notifications import bp as notifications_bp
     from .threads import bp as threads_bp
     from .users import bp as users_bp
     from .votes import bp as votes_bp
@@ -83,6 +85,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         desk_bp,
         health.bp,
         moderation_bp,
+        newsletter_bp,
+        notifications_bp,
         threads_bp,
         users_bp,
         votes_bp,

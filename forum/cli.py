@@ -181,6 +181,9 @@ def worker_command(workers: int) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .newsletter.tasks import send_digest_command
+
+    app.cli.add_command(send_digest_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(export_command)

@@ -150,6 +150,22 @@ class Config:
     MAIL_RETRIES = 12
     MAIL_RETRY_DELAY = 60
 
+    # Seconds an e-mail "as it happens" waits after the notification, so that three replies
+    # in a row make one e-mail and what the reader has read in the forum by then is not sent.
+    NOTIFY_EMAIL_DELAY = 300
+    # The hour (0-23, UTC) of the daily e-mail of notifications for the kinds readers get daily.
+    NOTIFY_DIGEST_HOUR = 6
+
+    # The weekly newsletter goes out on this day (0 Monday .. 6 Sunday) at this hour (0-23),
+    # UTC, sent by the queue's consumer (`forum worker`); `forum send-digest` sends it by hand.
+    NEWSLETTER_DAY = 4
+    NEWSLETTER_HOUR = 7
+    # Seconds. Asking again for an address sends it another confirmation (or "already
+    # subscribed") e-mail only this long after the last: no one can flood an inbox with them.
+    NEWSLETTER_RESEND_INTERVAL = 600
+    # Per IP address, requests to subscribe to the newsletter that were accepted.
+    RATELIMIT_NEWSLETTER = "5/hour;20/day"
+
     POSTS_PER_PAGE = 50
     ARTICLES_PER_PAGE = 20
     # Entries in an article's Atom feed (its newest contributions and replies).

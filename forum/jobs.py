@@ -84,7 +84,16 @@ def after_commit(job: TaskWrapper, *args: Any) -> None:
 def _committed(session: ForumSession) -> None:
     if session.in_nested_transaction():  # a savepoint: queued when the transaction commits
         return
-    for job, args in session.info.pop("jobs", ()):
+    # Queued once the transaction has ended and given its connection back (below): a job run
+    # at once (immediate) then takes a connection of its own, not a second one beside it.
+    session.info.setdefault("committed_jobs", []).extend(session.info.pop("jobs", ()))
+
+
+@event.listens_for(ForumSession, "after_transaction_end")
+def _ended(session: ForumSession, transaction) -> None:
+    if transaction.parent is not None or "committed_jobs" not in session.info:
+        return
+    for job, args in session.info.pop("committed_jobs"):
         try:
             job(*args)
         except Exception:

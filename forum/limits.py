@@ -113,6 +113,7 @@ editing = _accepted_writes("RATELIMIT_EDITING", account_key)
 voting = limiter.limit(_limit("RATELIMIT_VOTING"), key_func=account_key, methods=["POST"])
 flagging = _accepted_writes("RATELIMIT_FLAGGING", account_key)
 registering = _accepted_writes("RATELIMIT_REGISTERING", get_remote_address)
+subscribing = _accepted_writes("RATELIMIT_NEWSLETTER", get_remote_address)
 login_by_address = limiter.limit(
     _limit("RATELIMIT_LOGIN"), key_func=get_remote_address, methods=["POST"]
 )

@@ -352,7 +352,11 @@ def test_a_reply_sits_under_the_post_in_the_url(
     assert (reply.up, reply.down, reply.score, reply.featured) == (0, 0, 0, False)
     assert reply.status == PostStatus.PUBLISHED and not reply.hidden
     assert is_recent(reply.created_at) and reply.deleted_at is None
-    assert_untouched(bystanders, others)
+    # The post answered is the writer's: being told of the reply is the one change to them.
+    (writer, *rest), (writer_before, *rest_before) = bystanders, others
+    assert changed(writer_before, row(writer)) == {"unread_notifications"}
+    assert row(writer)["unread_notifications"] == writer_before["unread_notifications"] + 1
+    assert_untouched(rest, rest_before)
 
 
 @pytest.mark.parametrize(

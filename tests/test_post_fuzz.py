@@ -12,12 +12,13 @@ from flask import Flask
 from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 from werkzeug.routing import Rule
 from wtforms.fields.core import UnboundField
 
 from forum.extensions import db
-from forum.models import Flag, Post, Reason, Role, User
-from forum.services.posts import Contribution, add_contribution
+from forum.models import Flag, Notification, Post, Reason, Role, User
+from forum.services.posts import Contribution, add_contribution, add_reply
 
 FUZZ = settings(
     max_examples=6,
@@ -89,10 +90,15 @@ def objects(thread, writer, reader, article) -> dict[str, str]:
     flag = Flag(post=post, user=reader, reason=Reason.SPAM)
     db.session.add(flag)
     db.session.commit()
+    # The reader is told of an answer to them.
+    answered = add_contribution(thread, reader, Contribution("disagree", "The reader's point."))
+    add_reply(answered, writer, "An answer to the reader.")
+    told = db.session.scalar(select(Notification.id).where(Notification.user_id == reader.id))
     return {
         "post_id": str(post.id),
         "thread_id": str(thread.id),
         "flag_id": str(flag.id),
+        "notification_id": str(told),
         "slug": article.slug,
         "username": writer.username,
         "token": "not-a-valid-token",

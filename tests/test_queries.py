@@ -55,8 +55,9 @@ def test_thread_page_statement_count_does_not_grow_with_posts(
 
     # The page cache's version, the user; for the page shared between readers the thread
     # with its article, the page count, the page, its replies and three for the summary;
-    # then the reader's own votes, flags and posts waiting for a moderator, in one.
-    assert large_count == small_count == 10
+    # then the reader's own votes, flags and posts waiting for a moderator, in one, and
+    # what they follow (the thread's follow button).
+    assert large_count == small_count == 11
     assert "Point 199" in as_reader.get(f"/threads/{large.id}").text
 
 

@@ -17,6 +17,8 @@ from forum.extensions import db
 from forum.models import (
     Action,
     Base,
+    EmailKind,
+    EmailMode,
     Post,
     Role,
     Setting,
@@ -26,7 +28,13 @@ from forum.models import (
     Vote,
     utcnow,
 )
-from forum.services import moderation, sessions
+from forum.services import (
+    moderation,
+    newsletter,
+    newsletter_issues,
+    notification_mail,
+    sessions,
+)
 from forum.services.articles import ArticleDraft, create_article
 from forum.services.posts import (
     Contribution,
@@ -190,6 +198,10 @@ def forum_content(make_user) -> None:
     moderation.change_role(critic, admin, "author")
     # Moved with the rest, readers stay logged in on the new database.
     sessions.start(reader, "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", remember=True)
+    notification_mail.choose(reader, {EmailKind.NEW_POSTS: EmailMode.OFF})
+    subscriber = newsletter.subscribe("tove@example.dk", "da").subscriber
+    newsletter.confirm(subscriber)
+    newsletter_issues.add_deliveries(newsletter_issues.make_issue(utcnow()))
 
 
 # --- the round trip -----------------------------------------------------------------------

@@ -26,7 +26,7 @@ from ..models import Article, Post, User
 from ..pagination import page_number
 from ..permissions import can_edit_article, can_write_articles
 from ..rendering import render_markdown
-from ..services import articles, listings, posts
+from ..services import articles, following, listings, posts
 from ..viewer import signed_in, viewer
 from .forms import ArticleForm, ThreadForm
 
@@ -48,8 +48,13 @@ def _front_page_for(user: User, _facts: dict) -> dict[str, str] | None:
 
 
 def _article_page_for(user: User, facts: dict) -> dict[str, str] | None:
-    """Readers share an article's page; its author's has the link to edit it."""
-    return None if user.id == facts["author_id"] else {}
+    """Readers share an article's page, each with their own follow button; its author's has
+    the link to edit it."""
+    if user.id == facts["author_id"]:
+        return None
+    button = get_template_attribute("notifications/follow.html", "follow_article")
+    follows = following.follows_article(user, facts["article_id"])
+    return {"follow": str(button(facts["slug"], follows))}
 
 
 def _the_same_for_everyone(_user: User, _facts: dict) -> dict[str, str]:
@@ -76,9 +81,11 @@ def index():
 def show(slug: str):
     article = load_article(slug)
     listing = listings.article_page(article, viewer())
-    pagecache.record(author_id=article.author_id)
+    pagecache.record(author_id=article.author_id, article_id=article.id, slug=article.slug)
     return render_template(
         "articles/show.html",
+        # The reader's own (none while the page is rendered for everyone: the fill's).
+        following=article.is_published and following.follows_article(viewer(), article.id),
         article=listing.article,
         threads=listing.threads,
         withdrawn=listing.withdrawn,

@@ -4,6 +4,16 @@ from .article import Article, ArticleStatus, Tag, article_tags
 from .base import Base, utcnow
 from .login_session import LoginSession
 from .moderation import Action, AuditEntry, Flag, FlagStatus, Reason, Setting
+from .newsletter import NewsletterDelivery, NewsletterIssue, Subscriber, SubscriberStatus
+from .notification import (
+    EMAIL_KINDS,
+    EmailChoice,
+    EmailKind,
+    EmailMode,
+    Follow,
+    Notification,
+    NotificationKind,
+)
 from .thread import (
     Channel,
     Effect,
@@ -18,11 +28,20 @@ from .user import Role, User
 from .vote import Vote
 
 __all__ = [
+    "EMAIL_KINDS",
+    "EmailChoice",
+    "EmailKind",
+    "EmailMode",
     "Action",
     "AuditEntry",
     "Flag",
     "FlagStatus",
+    "Follow",
     "LoginSession",
+    "Notification",
+    "NotificationKind",
+    "NewsletterDelivery",
+    "NewsletterIssue",
     "PostStatus",
     "Reason",
     "Setting",
@@ -35,6 +54,8 @@ __all__ = [
     "PostRevision",
     "Role",
     "Stance",
+    "Subscriber",
+    "SubscriberStatus",
     "Tag",
     "Thread",
     "ThreadOrigin",

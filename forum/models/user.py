@@ -65,6 +65,14 @@ class User(UserMixin, Base):
     pending_email: Mapped[str | None] = mapped_column(String(254))
     # A deleted account keeps its row only to reserve the name; everything personal is gone.
     deleted_at: Mapped[datetime | None]
+    # Notifications not yet read that the user may see, kept with the rows by
+    # services/notifications.py: the bell in the header costs no query.
+    unread_notifications: Mapped[int] = mapped_column(default=0)
+    # Moves whenever what the user follows changes: the follow buttons on pages shared
+    # between readers are kept per reader under it (pagecache/shared.py).
+    follow_version: Mapped[int] = mapped_column(default=0)
+    # Posting in a thread follows it.
+    follow_threads_posted_in: Mapped[bool] = mapped_column(Boolean, default=True)
 
     @validates("username")
     def _keep_key(self, _key: str, username: str) -> str:

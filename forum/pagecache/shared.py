@@ -18,8 +18,9 @@ between them is declared where it is written:
   CSRF token, on every page, are filled here.
 
 So a logged-in reader's page costs a copy of the stored page with their few values spliced in,
-whatever its length; and a new piece of a reader's state (an unread-notifications badge) is an
-own() in a template and a value in a fill, with nothing to change in this module.
+whatever its length; and a new piece of a reader's state is an own() in a template and a
+value in a fill. What a reader's values depend on that the page's key does not follow (their
+unread count, what they follow) is kept on their row and keys their values too (fill_for).
 
 Readers who must see something no one else does (moderators with their tools, a suspended
 reader with the notice) get pages rendered for them, uncached.
@@ -241,11 +242,19 @@ def fill_for(user: User, page: SharedPage, key: str) -> bytes | None:
 
     The values are kept for the next request of the same reader for the same page: the page's
     key changes with everything they depend on (their votes, flags and posts are all under
-    the page's article), and the CSRF token is the one of their session.
+    the page's article), the CSRF token is the one of their session, and what changes
+    elsewhere is counted on their row, which the login loads anyway: the unread count their
+    menu's bell shows (a reply under another article), and what they follow.
     """
     kept: Memo = current_app.extensions["reader_values"]
     csrf_field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    memo_key = (key, user.id, session.get(csrf_field))
+    memo_key = (
+        key,
+        user.id,
+        session.get(csrf_field),
+        user.unread_notifications,
+        user.follow_version,
+    )
     values = kept.get(memo_key)
     if values is None:
         values = _values_for(user, page) or ALONE

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Article, Flag, Post, Role, Thread, User, Vote, utcnow
 from ..passwords import verify_password
 from ..permissions import text_visible_to
-from . import sessions
+from . import following, newsletter, notification_mail, notifications, sessions
 from .accounts import WRONG_PASSWORD
 from .posts import withdraw_post
 from .votes import apply_vote_change
@@ -103,6 +103,15 @@ def export_user_data(user: User) -> dict[str, Any]:
         "posts": _posts(user),
         "votes": _votes(user),
         "flags": _flags(user),
+        "following": _following(user),
+        "notification_settings": {
+            "follow_threads_posted_in": user.follow_threads_posted_in,
+            "email": {
+                kind.value: mode.value for kind, mode in notification_mail.choices(user).items()
+            },
+        },
+        # The address's newsletter subscription, which belongs to the address, not the account.
+        "newsletter": newsletter.subscription_export(user.email),
     }
 
 
@@ -178,6 +187,26 @@ def _flags(user: User) -> list[dict[str, Any]]:
     return [_fields(flag, names) for flag in flags]
 
 
+def _following(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The articles and threads the user follows and the threads they muted, by title."""
+    followed = following.followed_by(user)
+
+    def thread(follow) -> dict[str, Any]:
+        return _fields(follow, ("thread_id", "created_at")) | {
+            "thread": follow.thread.title,
+            "article": follow.thread.article.title,
+        }
+
+    return {
+        "articles": [
+            _fields(follow, ("article_id", "created_at")) | {"article": follow.article.title}
+            for follow in followed.articles
+        ],
+        "threads": [thread(follow) for follow in followed.threads],
+        "muted_threads": [thread(follow) for follow in followed.muted],
+    }
+
+
 def delete_account(user: User, password: str, mode: str) -> None:
     """Delete the account: votes taken back, posts anonymised or removed, the name kept unused."""
     try:
@@ -192,6 +221,8 @@ def delete_account(user: User, password: str, mode: str) -> None:
     db.session.execute(update(Post).where(Post.author_id == user.id).values(author_id=None))
     db.session.execute(update(Thread).where(Thread.author_id == user.id).values(author_id=None))
     db.session.execute(update(Flag).where(Flag.user_id == user.id).values(user_id=None))
+    notifications.forget_reader(user)
+    notification_mail.forget_reader(user)
     _scrub(user)
     changes.everything()  # their name and posts were on pages under any article
     db.session.commit()

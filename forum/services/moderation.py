@@ -15,6 +15,7 @@ from ..models import (
     Article,
     Flag,
     FlagStatus,
+    NotificationKind,
     Post,
     PostStatus,
     Reason,
@@ -25,8 +26,10 @@ from ..models import (
 )
 from ..permissions import can_moderate
 from .audit import record
+from .events import post_listed, post_unlisted
 from .figures import count_post
 from .locks import hold_for_change
+from .notifications import tell_author
 from .rules import check_may_write
 
 NOTE_LIMIT = 500
@@ -155,7 +158,9 @@ def hide_post(post: Post, actor: User, reason: str, note: str = "") -> None:
     )
     if was_listed:
         count_post(post, -1)
+        post_unlisted(post)
     _close_flags(post, actor, FlagStatus.RESOLVED)
+    tell_author(post, NotificationKind.HIDDEN, actor, reason=code.value, note=note)
     record(actor, Action.HIDE, post=post, reason=_audit_text(code, note))
     db.session.commit()
 
@@ -165,6 +170,7 @@ def restore_post(post: Post, actor: User) -> None:
     _transition(post, Post.hidden.is_(True), _l("That post is not hidden."), hidden=False)
     if post.is_listed:
         count_post(post, 1)
+        post_listed(post)
     record(actor, Action.RESTORE, post=post)
     db.session.commit()
 
@@ -179,6 +185,8 @@ def set_featured(post: Post, actor: User, featured: bool) -> None:
             _l("That post is already featured.") if featured else _l("That post is not featured.")
         )
     post.featured = featured
+    if featured:
+        tell_author(post, NotificationKind.FEATURED, actor)
     record(actor, Action.FEATURE if featured else Action.UNFEATURE, post=post)
     db.session.commit()
 
@@ -190,6 +198,8 @@ def approve_post(post: Post, actor: User) -> None:
         count_post(post, 1)
         if post.is_reply and post.author_id == post.thread.article.author_id:
             post.parent.answered_by_author = True
+        post_listed(post)
+    tell_author(post, NotificationKind.APPROVED, actor)
     record(actor, Action.APPROVE, post=post)
     db.session.commit()
 
@@ -207,6 +217,7 @@ def reject_post(post: Post, actor: User, reason: str, note: str = "") -> None:
         moderation_note=note,
     )
     _close_flags(post, actor, FlagStatus.RESOLVED)
+    tell_author(post, NotificationKind.REJECTED, actor, reason=code.value, note=note)
     record(actor, Action.REJECT, post=post, reason=_audit_text(code, note))
     db.session.commit()
 

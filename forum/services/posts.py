@@ -18,6 +18,7 @@ from ..models import (
     Article,
     Channel,
     Effect,
+    NotificationKind,
     Post,
     PostRevision,
     PostStatus,
@@ -30,8 +31,10 @@ from ..models import (
 from ..permissions import can_delete_post
 from ..rendering import mentioned, render_markdown
 from . import commit_keeping
+from .events import post_listed, post_unlisted
 from .figures import count_post
 from .locks import hold_article, hold_thread, queue_author
+from .notifications import tell_author
 from .rules import check_article_open, check_may_write, check_thread_open
 from .screening import screen
 
@@ -98,11 +101,20 @@ def add_contribution(thread: Thread, user: User, contribution: Contribution) -> 
     _hold_for_new_post(thread, user, fields)
     status = screen(user, thread.article, _screened_text(fields), fields["body_html"])
     post = _insert_post(thread, user, None, status, fields)
-    if post.is_listed:
-        count_post(post, 1, new=True)
+    _announce_new(post)
     changes.article(thread.article_id)
     commit_keeping(post, user)
     return post
+
+
+def _announce_new(post: Post) -> None:
+    """A new post is counted and told of if readers can see it; held, its author is told
+    that it waits (as the answer to their form says, so it is in their list as read)."""
+    if post.is_listed:
+        count_post(post, 1, new=True)
+        post_listed(post)
+    elif post.status == PostStatus.HELD:
+        tell_author(post, NotificationKind.HELD, seen=True)
 
 
 def _insert_post(
@@ -147,8 +159,7 @@ def add_reply(post: Post, user: User, body: str) -> Post:
     reply = _insert_post(thread, user, parent, status, fields)
     if user.id == thread.article.author_id:
         parent.answered_by_author = True
-    if reply.is_listed:
-        count_post(reply, 1, new=True)
+    _announce_new(reply)
     changes.article(thread.article_id)
     commit_keeping(reply, user)
     return reply
@@ -179,7 +190,7 @@ def edit_post(post: Post, user: User, change: Contribution) -> Post:
             written_at=post.edited_at or post.created_at,
         )
     )
-    was_listed = post.is_listed
+    was_listed, was_held = post.is_listed, post.status == PostStatus.HELD
     if was_listed:
         count_post(post, -1)
     for name, value in fields.items():
@@ -192,6 +203,13 @@ def edit_post(post: Post, user: User, change: Contribution) -> Post:
         post.status = PostStatus.HELD
     if post.is_listed:
         count_post(post, 1)
+        if not was_listed:
+            post_listed(post)
+    elif was_listed:
+        post_unlisted(post)
+    if post.status == PostStatus.HELD and not was_held:
+        # The thread page they are sent back to says so under the post.
+        tell_author(post, NotificationKind.HELD, seen=True)
     post.edited_at = utcnow()
     changes.article(post.article_id)
     db.session.commit()
@@ -360,6 +378,7 @@ def _is_web_address(url: str) -> bool:
 def withdraw_post(post: Post) -> None:
     """Remove a post (a placeholder where it has replies) and its figures; the caller commits."""
     changes.article(post.article_id)
+    post_unlisted(post)
     if post.is_listed:
         count_post(post, -1)
     if post.is_reply:

@@ -28,7 +28,7 @@ from ..pagination import page_number
 from ..permissions import can_delete_post, can_edit_post
 from ..redirects import local_next
 from ..rendering import render_markdown
-from ..services import listings, moderation, posts, reader_state, votes
+from ..services import following, listings, moderation, posts, reader_state, votes
 from ..services.posts import Contribution
 from ..templating import card_values, vote_values
 from ..viewer import signed_in, viewer
@@ -43,10 +43,11 @@ MAX_PER_PAGE = 200
 def _reader_values(user: User, facts: dict) -> dict[str, str] | None:
     """A reader's own votes and posts on a thread page rendered for everyone.
 
-    That page shows what a reader sees who wrote, voted on and flagged none of its posts. A
-    reader's own posts are rendered for them (with their edit and delete buttons, and their
-    text if a moderator hid it); a reader with posts waiting for a moderator, or with a flag
-    on the page, is shown a page rendered for them alone (None).
+    That page shows what a reader sees who wrote, voted on, flagged and followed none of its
+    posts. A reader's own posts are rendered for them (with their edit and delete buttons,
+    and their text if a moderator hid it), and their follow buttons; a reader with posts
+    waiting for a moderator, or with a flag on the page, is shown a page rendered for them
+    alone (None).
     """
     authors: dict[int, int | None] = facts["authors"]
     mine = reader_state.in_thread(user, facts["thread_id"])
@@ -57,6 +58,9 @@ def _reader_values(user: User, facts: dict) -> dict[str, str] | None:
     for post_id, value in mine.votes.items():
         if post_id in authors:
             values |= vote_values(post_id, value)
+    button = get_template_attribute("notifications/follow.html", "follow_thread")
+    state = following.thread_following(user, facts["thread_id"], facts["article_id"])
+    values["follow"] = str(button(facts["thread_id"], state))
     return values
 
 
@@ -109,9 +113,11 @@ def _render_thread(
         thread, reader, sort=sort, stance=stance, page=page_number(), per_page=per_page
     )
     shown = [post.id for post in listing.posts]
-    pagecache.record(thread_id=thread.id, authors=listing.authors)
+    pagecache.record(thread_id=thread.id, article_id=thread.article_id, authors=listing.authors)
     return render_template(
         "threads/show.html",
+        # The reader's own (none while the page is rendered for everyone: the fill's).
+        following=following.thread_following(reader, thread.id, thread.article_id),
         thread=listing.thread,
         article=listing.article,
         page=listing.contributions,
