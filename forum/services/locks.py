@@ -41,11 +41,13 @@ def key_share(query):
 
 
 def _article_state(owner, article_id) -> tuple[ScalarSelect, ScalarSelect]:
+    articles = Article.__table__.c
+
     def read(column) -> ScalarSelect:
-        query = select(column).where(Article.id == article_id).correlate(owner)
+        query = select(column).where(articles.id == article_id).correlate(owner)
         return key_share(query).scalar_subquery()
 
-    return read(Article.discussion_open), read(Article.status)
+    return read(articles.discussion_open), read(articles.status)
 
 
 def refresh_state(thread: Thread, locked: bool, discussion_open: bool, status) -> None:
@@ -69,19 +71,22 @@ def hold_thread(thread: Thread, repeat: ScalarSelect | None = None, params: dict
 
 @functools.lru_cache(maxsize=16)
 def _hold_statement(sqlite: bool, repeat: ScalarSelect | None):
+    """On the tables, not the mapped classes: the session runs it as a Core statement, past
+    the ORM's bulk-update machinery, which cost more than the statement itself."""
     extra = repeat if repeat is not None else null()
     thread_id = bindparam("held_thread")
+    threads, articles = Thread.__table__, Article.__table__
     if sqlite:
         return (
-            update(Thread)
-            .where(Thread.id == thread_id)
-            .values(locked=Thread.locked)
-            .returning(Thread.locked, *_article_state(Thread, Thread.article_id), extra)
+            update(threads)
+            .where(threads.c.id == thread_id)
+            .values(locked=threads.c.locked)
+            .returning(threads.c.locked, *_article_state(threads, threads.c.article_id), extra)
         )
     return key_share(
-        select(Thread.locked, Article.discussion_open, Article.status, extra)
-        .join(Article, Article.id == Thread.article_id)
-        .where(Thread.id == thread_id)
+        select(threads.c.locked, articles.c.discussion_open, articles.c.status, extra)
+        .join(articles, articles.c.id == threads.c.article_id)
+        .where(threads.c.id == thread_id)
     )
 
 

@@ -244,24 +244,25 @@ def _repeat_of(*, reply: bool) -> ScalarSelect:
     """SQL for the user's first post with this body in the same place within the window (the
     same stance among the contributions, or under the same contribution): what the same form
     sent again would make. Its parameters are repeat_since, _author, _body and _place."""
+    posts = Post.__table__.c  # Core columns: see locks.hold_thread
     if reply:
-        place = Post.parent_id == bindparam("repeat_place", type_=Integer)
+        place = posts.parent_id == bindparam("repeat_place", type_=Integer)
     else:
-        stance = bindparam("repeat_place", type_=Post.stance.type)
-        place = and_(Post.parent_id.is_(None), Post.stance == stance)
+        stance = bindparam("repeat_place", type_=posts.stance.type)
+        place = and_(posts.parent_id.is_(None), posts.stance == stance)
     return (
-        select(Post.id)
+        select(posts.id)
         .where(
-            Post.thread_id == bindparam("held_thread"),
+            posts.thread_id == bindparam("held_thread"),
             place,
-            Post.created_at >= bindparam("repeat_since", type_=Post.created_at.type),
-            Post.author_id == bindparam("repeat_author"),
-            Post.body == bindparam("repeat_body", type_=Post.body.type),
-            Post.deleted_at.is_(None),
+            posts.created_at >= bindparam("repeat_since", type_=posts.created_at.type),
+            posts.author_id == bindparam("repeat_author"),
+            posts.body == bindparam("repeat_body", type_=posts.body.type),
+            posts.deleted_at.is_(None),
         )
         # In the order of the index on (thread, parent, created_at), which finds it in a few
         # rows; ordering by id had SQLite read all of the author's posts instead.
-        .order_by(Post.created_at)
+        .order_by(posts.created_at)
         .limit(1)
         .correlate(None)
         .scalar_subquery()
