@@ -21,12 +21,9 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from forum import create_app  # noqa: E402
-from forum.extensions import db  # noqa: E402
-from forum.models import (  # noqa: E402
+from forum import create_app
+from forum.extensions import db
+from forum.models import (
     Article,
     ArticleStatus,
     Follow,
@@ -37,10 +34,12 @@ from forum.models import (  # noqa: E402
     User,
     utcnow,
 )
-from forum.newsletter import sending  # noqa: E402
-from forum.rendering import render_markdown  # noqa: E402
-from forum.services import newsletter_issues, notifications  # noqa: E402
-from forum.services.posts import Contribution, add_contribution  # noqa: E402
+from forum.newsletter import sending
+from forum.rendering import render_markdown
+from forum.services import newsletter_issues, notifications
+from forum.services.posts import Contribution, add_contribution
+
+ROOT = Path(__file__).resolve().parents[1]
 
 FAN_OUT_TARGET = 10.0
 DIGEST_TARGET = 60.0
