@@ -42,6 +42,11 @@ CHEAP_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLEL
 PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
 
 
+# No app a test makes queues jobs in the checkout's instance folder, for a worker that never
+# comes (apps that are not TESTING would): each job runs where it is queued. The tests of the
+# queue itself name theirs (tests/test_jobs.py).
+os.environ.setdefault("FLASK_QUEUE_URL", "immediate")
+
 # Every test runs on SQLite and, where TEST_DATABASE_URL is set, on PostgreSQL too.
 DATABASES = ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
 
