@@ -45,34 +45,23 @@ _app: Flask | None = None
 def task(**options: Any) -> Callable[[Callable], TaskWrapper]:
     """Declare a job, like Huey's ``@huey.task(...)``; it runs in an app context of its own,
     with a database session of its own."""
-
-    def declare(function: Callable) -> TaskWrapper:
-        @functools.wraps(function)
-        def in_app(*args, **kwargs):
-            if _app is None:
-                raise RuntimeError("forum.jobs.init_app() has not been called")
-            with _app.app_context():
-                return function(*args, **kwargs)
-
-        return huey.task(**options)(in_app)
-
-    return declare
+    return lambda function: huey.task(**options)(_in_app(function))
 
 
 def periodic(schedule: Callable, **options: Any) -> Callable[[Callable], TaskWrapper]:
     """Declare a job the consumer runs on `schedule` (``huey.crontab(...)``)."""
+    return lambda function: huey.periodic_task(schedule, **options)(_in_app(function))
 
-    def declare(function: Callable) -> TaskWrapper:
-        @functools.wraps(function)
-        def in_app():
-            if _app is None:
-                raise RuntimeError("forum.jobs.init_app() has not been called")
-            with _app.app_context():
-                return function()
 
-        return huey.periodic_task(schedule, **options)(in_app)
+def _in_app(function: Callable) -> Callable:
+    @functools.wraps(function)
+    def in_app(*args, **kwargs):
+        if _app is None:
+            raise RuntimeError("forum.jobs.init_app() has not been called")
+        with _app.app_context():
+            return function(*args, **kwargs)
 
-    return declare
+    return in_app
 
 
 def after_commit(job: TaskWrapper, *args: Any) -> None:
