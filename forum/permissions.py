@@ -11,7 +11,7 @@ from sqlalchemy import BindParameter, ColumnElement, Integer, and_, bindparam, e
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
-from .models import Article, Post, PostStatus, Role, Thread, User
+from .models import Article, Post, PostStatus, Role, Thread, User, utcnow
 
 PostEntity = type[Post] | AliasedClass[Post]
 
@@ -73,6 +73,18 @@ def can_edit_post(user: User | None, post: Post) -> bool:
 
 def can_delete_post(user: User | None, post: Post) -> bool:
     return user is not None and post.author_id == user.id and not post.is_deleted
+
+
+def can_undo_delete(user: User | None, post: Post) -> bool:
+    """Whether the author can still take the post's deletion back (its text not yet purged)."""
+    return (
+        user is not None
+        and post.author_id == user.id
+        and post.is_deleted
+        and post.body != ""
+        and post.undo_deadline > utcnow()
+        and can_post_in(user, post.thread)
+    )
 
 
 def takes_votes(post: Post) -> bool:

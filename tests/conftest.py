@@ -7,6 +7,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -32,6 +33,7 @@ from forum.models import (
 )
 from forum.rendering import render_markdown
 from forum.sample.demo import seed_demo
+from forum.services.deleting import purge_due
 from forum.services.posts import Contribution, add_contribution, add_reply
 from tests.mailserver import MailServer
 
@@ -374,6 +376,12 @@ def kept_fields(page: str) -> dict[str, str]:
     parser = _SentAgain()
     parser.feed(page)
     return parser.fields
+
+
+def purge_deleted() -> int:
+    """What the worker's sweep does once the undo of every post deleted until now has run
+    out; how many it purged."""
+    return purge_due(utcnow() + Post.UNDO_WINDOW + timedelta(seconds=1))
 
 
 @contextmanager

@@ -11,13 +11,13 @@ from forum.extensions import db
 from forum.models import Article, Flag, Post, Thread, User, Vote
 from forum.services.account_data import delete_account, export_user_data
 from forum.services.accounts import authenticate, register
+from forum.services.deleting import delete_post
 from forum.services.figures import recount_all
 from forum.services.moderation import flag_post
 from forum.services.posts import (
     Contribution,
     add_contribution,
     add_reply,
-    delete_post,
     edit_post,
     propose_thread,
 )

@@ -100,3 +100,27 @@ def test_a_selection_in_the_post_is_quoted_into_the_reply(page, live_server):
 
     value = post.locator("form.reply-form textarea").input_value()
     assert value.startswith("> ") and chosen.split("\n")[0][:40] in value
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["javascript", "no-javascript"])
+def test_a_deleted_post_is_undone_from_where_it_was(page, no_script_page, live_server, script):
+    page = page if script else no_script_page
+    log_in(page, live_server, "priya_talent" if script else "julia-comms")
+    page.goto(live_server)
+    open_long_thread(page)
+    form = page.locator("form.contribution-form")
+    form.get_by_label("I agree").check()
+    text = f"Second thoughts, {'with' if script else 'without'} a script."
+    form.get_by_label("Your contribution").fill(text)
+    form.get_by_role("button", name="Post contribution").click()
+    mine = page.locator("article.contribution", has_text=text)
+    mine.get_by_role("link", name="Delete").click()
+    page.get_by_role("button", name="Delete").click()
+
+    placeholder = page.locator("article.contribution", has_text="deleted by its author")
+    expect(placeholder).to_be_in_viewport()
+    expect(page.get_by_text(text)).to_have_count(0)
+    placeholder.get_by_role("button", name="Undo").click()
+
+    expect(page.get_by_text("Your post is back.")).to_be_visible()
+    expect(page.locator("article.contribution", has_text=text)).to_be_in_viewport()

@@ -4,7 +4,7 @@ from xml.etree import ElementTree
 
 from forum.extensions import db
 from forum.models import PostStatus, Role, Stance
-from forum.services import moderation, posts
+from forum.services import deleting, moderation, posts
 from forum.services.posts import Contribution
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -42,7 +42,7 @@ def test_feed_leaves_out_what_readers_cannot_see(client, article, thread, reader
     hidden = posts.add_contribution(thread, reader, Contribution("agree", "Hidden."))
     moderation.hide_post(hidden, moderator, "spam")
     deleted = posts.add_contribution(thread, reader, Contribution("agree", "Deleted."))
-    posts.delete_post(deleted, reader)
+    deleting.delete_post(deleted, reader)
     held = posts.add_contribution(thread, reader, Contribution("agree", "Held."))
     held.status = PostStatus.HELD
     db.session.commit()

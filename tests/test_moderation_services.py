@@ -24,10 +24,12 @@ from forum.models import (
     utcnow,
 )
 from forum.services import moderation
+from forum.services.deleting import delete_post
 from forum.services.figures import recount_all
-from forum.services.posts import Contribution, add_contribution, add_reply, delete_post, edit_post
+from forum.services.posts import Contribution, add_contribution, add_reply, edit_post
 from forum.services.settings import load_settings, save_settings
 from forum.services.summaries import featured_posts, moderation_tally
+from tests.conftest import purge_deleted
 
 FIGURES = ("agree_count", "disagree_count", "example_count", "reply_count")
 AGREE = Contribution(stance="agree", body="Employer branding pays off.")
@@ -270,6 +272,7 @@ def test_deleting_a_hidden_contribution_does_not_count_it_twice(
     moderation.hide_post(contribution, moderator, "spam")
 
     delete_post(fresh(contribution), writer)
+    purge_deleted()
 
     assert db.session.get(Post, contribution.id) is None
     assert debate_figures(thread) == (counts(agree=1),) * 2

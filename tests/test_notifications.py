@@ -22,6 +22,7 @@ from forum.models import (
 )
 from forum.services import (
     account_data,
+    deleting,
     events,
     following,
     moderation,
@@ -250,7 +251,7 @@ def test_a_deleted_post_is_no_longer_shown_or_counted(client, log_in, post, writ
     replier = make_user("replier")
     reply = posts.add_reply(post, replier, "Second thoughts.")
 
-    posts.delete_post(reply, replier)
+    deleting.delete_post(reply, replier)
 
     assert unread(writer) == 0
     log_in(writer)

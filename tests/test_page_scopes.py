@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from forum.extensions import db
 from forum.models import Action, Base, PostStatus, Role, utcnow
 from forum.sample import demo
-from forum.services import account_data, accounts, articles, moderation, posts
+from forum.services import account_data, accounts, articles, deleting, moderation, posts
 from forum.services.accounts import Profile
 from forum.services.articles import ArticleDraft
 from forum.services.posts import Contribution
@@ -59,7 +59,7 @@ def test_an_edit(client, thread_url, post, writer):
 
 def test_a_deletion(client, thread_url, post, writer):
     assert post.body in cached(client, thread_url)
-    posts.delete_post(post, writer)
+    deleting.delete_post(post, writer)
     assert post.body not in fresh(client, thread_url)
 
 

@@ -2,8 +2,9 @@
 opens them, with the dates each was written and replaced."""
 
 from forum.models import PostStatus, Role, utcnow
-from forum.services import moderation, posts
+from forum.services import deleting, moderation, posts
 from forum.services.posts import Contribution
+from tests.conftest import purge_deleted
 
 
 def edited_twice(thread, reader):
@@ -50,7 +51,9 @@ def test_a_hidden_posts_history_is_for_its_author_and_the_moderators(
 
 def test_a_deleted_posts_history_is_gone(as_reader, reader, thread, make_post):
     post = make_post(thread=thread, author=reader, body="Gone soon", edited_at=utcnow())
-    posts.delete_post(post, reader)
+    deleting.delete_post(post, reader)
+    assert "Gone soon" not in as_reader.get(f"/posts/{post.id}/history").text
+    purge_deleted()
 
     assert as_reader.get(f"/posts/{post.id}/history").status_code == 404
 

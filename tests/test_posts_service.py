@@ -19,14 +19,15 @@ from forum.models import (
     ThreadOrigin,
 )
 from forum.services import moderation
+from forum.services.deleting import delete_post
 from forum.services.posts import (
     Contribution,
     add_contribution,
     add_reply,
-    delete_post,
     edit_post,
     propose_thread,
 )
+from tests.conftest import purge_deleted
 
 FIGURES = ("agree_count", "disagree_count", "example_count", "reply_count")
 
@@ -332,6 +333,8 @@ def test_deleting_a_reply_leaves_its_answers_answering_no_reply(thread, reader, 
     answer = add_reply(first, reader, "Answer to the answer.")
 
     delete_post(first, other_reader)
+    assert reload_post(answer.id).answers is None  # not "in reply to" a post nobody sees
+    purge_deleted()
 
     assert reload_post(answer.id).reply_to_id is None
     assert reload_post(answer.id).parent_id == contribution.id
@@ -509,10 +512,12 @@ def test_contribution_without_replies_is_removed(thread, reader):
     edit_post(post, reader, Contribution(stance="disagree", body="Edited."))
 
     delete_post(post, reader)
+    assert_figures(thread)  # gone from the figures at once, its undo kept apart
+    assert reload_post(post.id).is_deleted
 
+    assert purge_deleted() == 1
     assert reload_post(post.id) is None
     assert db.session.scalar(select(func.count(PostRevision.id))) == 0
-    assert_figures(thread)
 
 
 def test_contribution_with_replies_becomes_a_placeholder(thread, reader, other_reader):
@@ -521,6 +526,7 @@ def test_contribution_with_replies_becomes_a_placeholder(thread, reader, other_r
     reply = add_reply(post, other_reader, "Interesting case.")
 
     delete_post(post, reader)
+    purge_deleted()
 
     stored = reload_post(post.id)
     assert stored.deleted_at is not None
@@ -545,7 +551,10 @@ def test_deleting_a_reply_lowers_the_reply_counts(thread, reader, other_reader):
     add_reply(post, other_reader, "Two.")
 
     delete_post(first, other_reader)
+    assert reload_post(post.id).reply_count == 1
+    assert_figures(thread, agree=1, replies=1)
 
+    purge_deleted()
     assert reload_post(first.id) is None
     assert reload_post(post.id).reply_count == 1
     assert_figures(thread, agree=1, replies=1)
@@ -563,6 +572,7 @@ def test_deleting_the_last_reply_under_a_placeholder_removes_the_placeholder(
     assert reload_post(post.id) is not None
 
     delete_post(reload_post(second.id), other_reader)
+    assert purge_deleted() == 3
 
     assert reload_post(post.id) is None
     assert post_count() == 0

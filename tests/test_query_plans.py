@@ -16,6 +16,8 @@ from sqlalchemy import event, select
 from forum.extensions import db
 from forum.models import Article, Role, Thread, User
 from forum.sample.generate import GENERATED_PASSWORD, Size, generate
+from forum.services.deleting import delete_post
+from tests.conftest import purge_deleted
 
 GROWING = {"posts", "votes", "threads", "articles", "users", "flags", "article_tags"}
 SQLITE_SCAN = re.compile(r"^SCAN (\w+)(?: AS (\w+))?$")
@@ -156,3 +158,22 @@ def test_whole_table_scans_are_told_from_index_scans():
         "votes"
     }
     assert scanned_tables(["Index Scan using pk_posts on posts  (cost=0.15..8.17)"]) == set()
+
+
+def test_the_sweep_of_deleted_posts(debate):
+    from forum.models import Post
+
+    thread, _ = debate
+    posts = db.session.scalars(
+        select(Post).where(Post.thread_id == thread.id, Post.author_id.is_not(None)).limit(5)
+    ).all()
+    for post in posts:
+        delete_post(post, post.author)
+    db.session.expire_all()
+    with captured_selects() as statements:
+        assert purge_deleted() == len(posts)
+    assert [
+        statement
+        for statement, parameters in statements
+        if scanned_tables(explain(statement, parameters))
+    ] == []

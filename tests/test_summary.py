@@ -7,7 +7,8 @@ from sqlalchemy import update
 
 from forum.extensions import db
 from forum.models import Post, Thread
-from forum.services.posts import Contribution, add_contribution, add_reply, delete_post
+from forum.services.deleting import delete_post
+from forum.services.posts import Contribution, add_contribution, add_reply
 from forum.services.summaries import article_summary, thread_summary
 from forum.services.votes import store_rankings
 

@@ -36,11 +36,11 @@ from forum.services import (
     sessions,
 )
 from forum.services.articles import ArticleDraft, create_article
+from forum.services.deleting import delete_post
 from forum.services.posts import (
     Contribution,
     add_contribution,
     add_reply,
-    delete_post,
     edit_post,
     propose_thread,
 )

@@ -7,7 +7,7 @@ from forum import ranking
 from forum.errors import DiscussionClosed, InvalidInput, PostDeleted, ThreadLocked
 from forum.extensions import db
 from forum.models import Post, PostStatus, Vote
-from forum.services.posts import delete_post
+from forum.services.deleting import delete_post
 from forum.services.votes import SelfVote, cast_vote
 
 FIGURES = ("up", "down", "score", "best", "controversy")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from markupsafe import Markup
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, literal_column, text
@@ -93,6 +93,9 @@ class Post(Base):
 
     __tablename__ = "posts"
 
+    # How long its author can take a deletion back (services/deleting.py).
+    UNDO_WINDOW = timedelta(minutes=10)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     # Copied from the thread so article-wide lists (summary, author's desk) use one index.
@@ -178,6 +181,13 @@ class Post(Base):
         # An author's posts, newest last: the look for a repeat of a new post reads only the
         # author's last few minutes (at most a rate limit's worth of rows).
         Index("ix_posts_author_id_created_at", "author_id", "created_at"),
+        # The few deleted posts, for the sweep that purges them once their undo runs out.
+        Index(
+            "ix_posts_deleted_at",
+            "deleted_at",
+            sqlite_where=text("deleted_at IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NOT NULL"),
+        ),
         # Ids are in permalinks, feeds and flags: SQLite would give the number of a deleted
         # newest post to the next one.
         {"sqlite_autoincrement": True},
@@ -210,6 +220,11 @@ class Post(Base):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def undo_deadline(self) -> datetime | None:
+        """Until when its author can take the post's deletion back."""
+        return None if self.deleted_at is None else self.deleted_at + self.UNDO_WINDOW
 
     @property
     def is_listed(self) -> bool:

@@ -16,7 +16,7 @@ from ..passwords import verify_password
 from ..permissions import text_visible_to
 from . import following, newsletter, notification_mail, notifications, sessions
 from .accounts import WRONG_PASSWORD
-from .posts import withdraw_post
+from .deleting import withdraw_post
 from .votes import apply_vote_change
 
 EXPORT_FORMAT = 1
@@ -238,7 +238,8 @@ def _take_back_votes(user: User) -> None:
 
 
 def _remove_posts(user: User) -> None:
-    """Replies first, so a contribution of theirs keeps a placeholder only for others' replies."""
+    """Replies first, so a contribution of theirs keeps a placeholder only for others' replies.
+    Their posts deleted a moment ago go too: their undo would keep the text."""
     mine = Post.author_id == user.id
     replies = db.session.scalars(
         select(Post).where(mine, Post.parent_id.is_not(None)).order_by(Post.id)
@@ -247,9 +248,7 @@ def _remove_posts(user: User) -> None:
         withdraw_post(reply)
     db.session.flush()
     contributions = db.session.scalars(
-        select(Post)
-        .where(mine, Post.parent_id.is_(None), Post.deleted_at.is_(None))
-        .order_by(Post.id)
+        select(Post).where(mine, Post.parent_id.is_(None)).order_by(Post.id)
     ).all()
     for contribution in contributions:
         withdraw_post(contribution)

@@ -1,4 +1,4 @@
-"""Threads and posts: proposing threads, contributing, replying, editing and deleting."""
+"""Threads and posts: proposing threads, contributing, replying and editing."""
 
 import functools
 from dataclasses import dataclass
@@ -8,8 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
-from sqlalchemy import Integer, ScalarSelect, and_, bindparam, exists, func, insert, select, update
+from sqlalchemy import Integer, ScalarSelect, and_, bindparam, func, insert, select
 
 from .. import changes
 from ..errors import ForumError, InvalidInput, NotAllowed, PostDeleted
@@ -28,7 +27,6 @@ from ..models import (
     User,
     utcnow,
 )
-from ..permissions import can_delete_post
 from ..rendering import mentioned, render_markdown
 from . import commit_keeping
 from .events import post_listed, post_unlisted
@@ -278,39 +276,6 @@ def _refuse_on(check, target) -> None:
         raise
 
 
-def delete_post(post: Post, user: User) -> None:
-    """Remove a post; a contribution with replies leaves a placeholder so they keep their place."""
-    if not can_delete_post(user, post):
-        raise NotAllowed(_l("You can only delete your own posts."))
-    withdraw_post(post)
-    db.session.commit()
-
-
-def _has_replies(post: Post) -> bool:
-    return bool(db.session.scalar(select(exists().where(Post.parent_id == post.id))))
-
-
-def _delete_reply(reply: Post) -> None:
-    parent = reply.parent
-    thread = reply.thread
-    # Its answers stay, under the contribution, answering no reply any more.
-    db.session.execute(
-        update(Post).where(Post.reply_to_id == reply.id).values(reply_to_id=None),
-        execution_options={"synchronize_session": "fetch"},
-    )
-    db.session.delete(reply)
-    db.session.flush()
-    db.session.refresh(parent)
-    if parent.is_deleted and not _has_replies(parent):
-        db.session.delete(parent)
-        return
-    parent.answered_by_author = db.session.scalar(
-        select(
-            exists().where(Post.parent_id == parent.id, Post.author_id == thread.article.author_id)
-        )
-    )
-
-
 def _screened_text(fields: dict) -> str:
     return "\n".join(str(fields.get(name) or "") for name in ("body", "organisation"))
 
@@ -374,20 +339,3 @@ def _choice(enum: type[StrEnum], value: str, field: str, message: str) -> StrEnu
 def _is_web_address(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
-
-
-def withdraw_post(post: Post) -> None:
-    """Remove a post (a placeholder where it has replies) and its figures; the caller commits."""
-    changes.article(post.article_id)
-    post_unlisted(post)
-    if post.is_listed:
-        count_post(post, -1)
-    if post.is_reply:
-        _delete_reply(post)
-    elif _has_replies(post):
-        post.deleted_at = utcnow()
-        post.body, post.body_html = "", Markup()
-        post.organisation = post.channel = post.source_url = post.effect = None
-        post.revisions.clear()
-    else:
-        db.session.delete(post)

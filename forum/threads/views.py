@@ -28,7 +28,7 @@ from ..pagination import page_number
 from ..permissions import can_delete_post, can_edit_post
 from ..redirects import local_next
 from ..rendering import render_markdown
-from ..services import following, listings, moderation, posts, reader_state, votes
+from ..services import deleting, following, listings, moderation, posts, reader_state, votes
 from ..services.posts import Contribution
 from ..templating import card_values, vote_values
 from ..viewer import signed_in, viewer
@@ -307,10 +307,25 @@ def delete(post_id: int):
         if not can_delete_post(viewer(), post):
             abort(403)
         return render_template("threads/delete.html", post=post, thread=post.thread)
-    thread_id = post.thread_id
-    posts.delete_post(post, signed_in())
+    deleting.delete_post(post, signed_in())
     flash(_("Your post is deleted."), "info")
-    return redirect(url_for("threads.show", thread_id=thread_id))
+    return redirect(url_for("threads.permalink", post_id=post.id))
+
+
+@bp.post("/posts/<int:post_id>/undo-delete")
+@login_required
+@limits.editing
+def undo_delete(post_id: int):
+    """Put a post back that its author deleted a moment ago (the placeholder's Undo)."""
+    post = load_post(post_id)
+    try:
+        deleting.undo_delete(post, signed_in())
+    except NotAllowed as error:
+        flash(str(error), "error")
+    else:
+        limits.accepted()
+        flash(_("Your post is back."), "success")
+    return redirect(url_for("threads.permalink", post_id=post.id))
 
 
 @bp.post("/preview")
