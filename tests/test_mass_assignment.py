@@ -542,7 +542,8 @@ def test_an_id_in_the_form_does_not_redirect_an_edit_or_delete(
 
     assert delete.status_code == 302
     assert row(others_post) == other
-    assert db.session.get(Post, own.id) is None
+    db.session.expire_all()
+    assert db.session.get(Post, own.id).is_deleted
 
 
 def test_an_author_cannot_edit_another_authors_article(
