@@ -50,6 +50,14 @@ class Config:
 
     # z of the Wilson lower bound behind the "best" sort; Reddit's 80% interval by default.
     WILSON_Z = 1.281551565545
+    # w of the cross-camp score (ranking.grain): how much of a contribution's score comes from
+    # the votes across the camps. The summary and the balanced view rank by it.
+    GRAIN_WEIGHT = 0.5
+    # A new thread's scores are shown only to those who voted on the post (and to the article's
+    # author and the moderators) for this many hours; an article can turn it off.
+    SCORES_HIDDEN_HOURS = 48
+    # The summary calls a post strongest or best only with this many votes.
+    SUMMARY_MIN_VOTES = 3
 
     # Rate limits: memory:// is per process; several servers must share redis://.
     RATELIMIT_STORAGE_URI = "memory://"

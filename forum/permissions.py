@@ -6,6 +6,7 @@ someone may not see is never a published one: a post's page number counts on it 
 """
 
 import functools
+from datetime import datetime, timedelta
 
 from sqlalchemy import BindParameter, ColumnElement, Integer, and_, bindparam, exists, or_, true
 from sqlalchemy.orm import aliased
@@ -85,6 +86,24 @@ def can_undo_delete(user: User | None, post: Post) -> bool:
         and post.undo_deadline > utcnow()
         and can_post_in(user, post.thread)
     )
+
+
+def scores_hidden(thread: Thread, hours: int, now: datetime) -> bool:
+    """Whether the thread's scores are still hidden: for its first `hours`, if its article
+    hides new scores (so that the first votes do not herd the rest)."""
+    return (
+        hours > 0
+        and thread.article.hide_new_scores
+        and now - thread.created_at < timedelta(hours=hours)
+    )
+
+
+def can_see_score(user: User | None, post: Post, my_vote: int, hidden: bool) -> bool:
+    """Whether the user sees the post's score and counts: everyone once its thread's scores
+    show; until then those who voted on it, the article's author and the moderators."""
+    if not hidden or my_vote != 0 or can_moderate(user):
+        return True
+    return user is not None and user.id == post.thread.article.author_id
 
 
 def takes_votes(post: Post) -> bool:

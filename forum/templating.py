@@ -14,6 +14,7 @@ from .forms import first_invalid
 from .models import Article, Post, PostStatus, Stance, utcnow
 from .moments import day as _date
 from .moments import moment as _datetime
+from .scoring import scores_hidden
 from .services.rules import write_refusal
 from .viewer import viewer
 
@@ -49,9 +50,17 @@ def vote_values(post_id: int, my_vote: int) -> dict[str, str]:
 # page of 200 contributions, the macros that wrote them took a quarter of its time.
 
 
+def _score_shown(post: Post) -> bool:
+    """Whether the page being rendered shows the post's score (its viewer's, or everyone's)."""
+    return permissions.can_see_score(viewer(), post, 0, scores_hidden(post.thread))
+
+
 def state_attributes(post: Post, article: Article) -> Markup:
-    """A post's figures and state as data- attributes of its <article>, for forum.js."""
-    attributes = f'data-up="{post.up}" data-down="{post.down}" data-score="{post.score}"'
+    """A post's figures and state as data- attributes of its <article>, for forum.js (no
+    figures while they are hidden from the page's viewer: the vote's answer brings them)."""
+    attributes = ""
+    if _score_shown(post):
+        attributes = f'data-up="{post.up}" data-down="{post.down}" data-score="{post.score}"'
     for name, on in (
         ("author-reply", post.author_id == article.author_id),
         ("hidden", post.hidden),
@@ -77,14 +86,18 @@ def contribution_attributes(post: Post, article: Article) -> Markup:
     else:
         stance = translations.ugettext("Example")
     label = stance
-    if post.is_listed:
+    if post.is_listed and not _score_shown(post):
+        name = _author_name(post)
+        label = translations.ugettext("%(stance)s by %(name)s") % {"stance": stance, "name": name}
+    elif post.is_listed:
         label = translations.ungettext(
             "%(stance)s by %(name)s, %(num)d point",
             "%(stance)s by %(name)s, %(num)d points",
             post.score,
         ) % {"stance": stance, "name": _author_name(post), "num": post.score}
     # The label is plain text (a name may hold any character), escaped once as a whole.
-    return Markup(f'aria-label="{escape(label)}" {state_attributes(post, article)}')  # nosec B704
+    attributes = state_attributes(post, article)
+    return Markup(f'aria-label="{escape(label)}" {attributes}'.rstrip())  # nosec B704
 
 
 def replies_name(post: Post) -> str:
@@ -140,6 +153,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["ago"] = _ago
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.globals["vote_state"] = vote_state
+    app.jinja_env.globals["scores_hidden"] = scores_hidden
+    app.jinja_env.globals["scores_hidden_hours"] = lambda: current_app.config[
+        "SCORES_HIDDEN_HOURS"
+    ]
     app.jinja_env.globals["write_refusal"] = write_refusal
     app.jinja_env.globals["first_invalid"] = first_invalid
     app.jinja_env.globals["post_card"] = post_card

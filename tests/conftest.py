@@ -98,6 +98,8 @@ def app_config(database: dict) -> dict:
         "RATELIMIT_ENABLED": False,
         # Most tests post as fresh accounts; tests of the rule switch it on.
         "REQUIRE_CONFIRMED_EMAIL": False,
+        # Most tests read scores in threads made a moment ago; test_hidden_scores.py hides them.
+        "SCORES_HIDDEN_HOURS": 0,
         **CHEAP_ARGON2,
         **database,
     }
@@ -439,6 +441,8 @@ def live_server(tmp_path_factory) -> Iterator[str]:
             "ARGON2_MEMORY_COST": 8,
             "ARGON2_PARALLELISM": 1,
             "REQUIRE_CONFIRMED_EMAIL": False,
+            # The journeys vote and read the scores in threads the demo made a moment ago.
+            "SCORES_HIDDEN_HOURS": 0,
             # The journeys register and log in more readers from one address than a person would.
             "RATELIMIT_REGISTERING": "50/hour",
             "RATELIMIT_LOGIN": "50/minute",

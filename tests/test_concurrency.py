@@ -154,6 +154,25 @@ def test_one_user_voting_twenty_times_at_once(shared_app):
     assert sum(counts) == 1
 
 
+def test_one_readers_votes_on_many_posts_at_once_all_move_their_lean(shared_app):
+    post_id, (voter,) = setup_post(shared_app, 1)
+    with shared_app.app_context():
+        first = db.session.get(Post, post_id)
+        more = [
+            Post(thread=first.thread, author=first.author, stance=Stance.AGREE, body=f"{n}")
+            for n in range(VOTERS - 1)
+        ]
+        db.session.add_all(more)
+        db.session.commit()
+        ids = [post_id, *(post.id for post in more)]
+
+    fire(shared_app, [(post, voter, 1) for post in ids])
+
+    with shared_app.app_context():
+        user = db.session.get(User, voter)
+        assert (user.lean, user.votes_cast) == (VOTERS, VOTERS)  # every increment counted
+
+
 # --- Writes racing each other and the moderators ------------------------------------------
 
 SENDS = 10

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from forum.extensions import db, mail
 from forum.models import Article, Flag, Post, PostStatus, Reason, Role, Thread, ThreadOrigin, User
+from forum.services.votes import cast_vote
 
 # The password of every user the conftest factories make.
 PASSWORD = "correct horse battery"
@@ -366,8 +367,9 @@ def test_the_article_preview_is_escaped(as_author):
 
 
 @pytest.fixture
-def hostile_posts(sign_in, reader, author, moderator, thread) -> dict:
-    """The reader posts a hostile agreement, example and reply through the forms."""
+def hostile_posts(sign_in, reader, author, moderator, thread, make_user) -> dict:
+    """The reader posts a hostile agreement, example and reply through the forms; voted up
+    enough for the summary to name them."""
     as_reader = sign_in(reader)
     for data in (
         {"stance": "agree", "body": HOSTILE},
@@ -388,6 +390,9 @@ def hostile_posts(sign_in, reader, author, moderator, thread) -> dict:
     assert response.status_code == 302, response.text
     reply = db.session.scalar(select(Post).where(Post.parent_id == agreement.id))
     open_flag(example, author)
+    for voter in (make_user(f"voter{n}") for n in range(3)):
+        cast_vote(agreement.id, voter, 1)
+        cast_vote(example.id, voter, 1)
     return {
         "thread": thread.id,
         "agreement": agreement.id,

@@ -318,7 +318,15 @@ def test_a_vote_that_crosses_another_is_a_409_and_is_counted_once(
     # This request read the reader's vote before the other one was stored: none.
     read = votes.STATE.selected_columns
     read_before_the_other_vote = votes.STATE.with_only_columns(
-        read.author_id, read.article_id, read.takes_votes, literal(0).label("previous")
+        read.author_id,
+        read.article_id,
+        read.stance,
+        read.takes_votes,
+        literal(0).label("previous"),
+        literal(None).label("previous_camp"),
+        literal(0).label("previous_lean"),
+        read.lean,
+        read.votes_cast,
     )
     monkeypatch.setattr(votes, "STATE", read_before_the_other_vote)
 

@@ -492,6 +492,7 @@ def test_editing_an_article_keeps_its_author_address_and_state(
             "body": "New body.",
             "questions": "Why?",
             "language": "en",
+            "hide_new_scores": "y",  # checked, as the form shows it
             "save": "Save",
         },
     )

@@ -33,6 +33,7 @@ from forum.services import newsletter_issues as issues
 from forum.services.account_data import export_user_data
 from forum.services.newsletter_issues import Recipient
 from forum.services.posts import Contribution, add_contribution
+from forum.services.votes import cast_vote
 from tests.conftest import kept_fields
 
 PUBLIC_URL = "https://debat.example.dk"
@@ -76,11 +77,15 @@ def count(model) -> int:
 
 @pytest.fixture
 def week(thread, writer, make_user):
-    """A week with something to tell: a new article (the thread's) and its debate."""
+    """A week with something to tell: a new article (the thread's) and its debate, its posts
+    voted up enough for the summary to name them."""
     critic = make_user("critic")
-    add_contribution(thread, writer, Contribution("agree", "Hiring posts work."))
-    add_contribution(thread, critic, Contribution("disagree", "Only for big brands."))
-    add_contribution(
+    voters = [make_user(f"voter{number}") for number in range(3)]
+    agreement = add_contribution(thread, writer, Contribution("agree", "Hiring posts work."))
+    disagreement = add_contribution(
+        thread, critic, Contribution("disagree", "Only for big brands.")
+    )
+    example = add_contribution(
         thread,
         writer,
         Contribution(
@@ -91,6 +96,9 @@ def week(thread, writer, make_user):
             effect="supports",
         ),
     )
+    for post in (agreement, disagreement, example):
+        for voter in voters:
+            cast_vote(post.id, voter, 1)
     return thread
 
 

@@ -48,7 +48,7 @@ def test_a_refused_stance_focuses_the_first_choice(as_reader, thread):
     assert 'id="stance-0"' in focused
 
 
-@pytest.mark.parametrize("sort", ["best", "top", "new", "old", "controversial"])
+@pytest.mark.parametrize("sort", ["balanced", "best", "top", "new", "old", "controversial"])
 def test_a_posted_contribution_is_shown_in_the_readers_sort(
     as_reader, thread, make_post, sort, app
 ):
@@ -63,7 +63,7 @@ def test_a_posted_contribution_is_shown_in_the_readers_sort(
     assert posted.status_code == 302
     post = newest()
     location = posted.headers["Location"]
-    assert (sort == "best") != (f"sort={sort}" in location)  # the default is left out
+    assert (sort == "balanced") != (f"sort={sort}" in location)  # the default is left out
     assert location.endswith(f"#post-{post.id}")
     assert f'id="post-{post.id}"' in as_reader.get(location).text
 
@@ -98,7 +98,7 @@ def test_a_permalink_in_another_sort_finds_the_page_holding_the_post(
         ("per_page=0", "per_page=1"),
         ("per_page=-3", "per_page=1"),
         ("per_page=many", "per_page=50"),
-        ("sort=bogus&stance=agree", "sort=best&stance=agree"),
+        ("sort=bogus&stance=agree", "sort=balanced&stance=agree"),
         ("stance=nonsense&sort=top", "sort=top"),
     ],
 )

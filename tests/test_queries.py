@@ -54,10 +54,11 @@ def test_thread_page_statement_count_does_not_grow_with_posts(
     large_count = statements_for_page(as_reader, f"/threads/{large.id}")
 
     # The page cache's version, the user; for the page shared between readers the thread
-    # with its article, the page count, the page, its replies and three for the summary;
-    # then the reader's own votes, flags and posts waiting for a moderator, in one, and
-    # what they follow (the thread's follow button).
-    assert large_count == small_count == 11
+    # with its article, the page count, the page (its balanced order, one query a stance,
+    # then its posts), its replies and three for the summary; then the reader's own votes,
+    # flags and posts waiting for a moderator, in one, and what they follow (the thread's
+    # follow button).
+    assert large_count == small_count == 14
     assert "Point 199" in as_reader.get(f"/threads/{large.id}").text
 
 

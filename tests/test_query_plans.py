@@ -22,7 +22,7 @@ from tests.conftest import purge_deleted
 GROWING = {"posts", "votes", "threads", "articles", "users", "flags", "article_tags"}
 SQLITE_SCAN = re.compile(r"^SCAN (\w+)(?: AS (\w+))?$")
 POSTGRES_SCAN = re.compile(r"Seq Scan on (\w+)")
-SORTS = ("best", "top", "new", "old", "controversial")
+SORTS = ("balanced", "best", "top", "new", "old", "controversial")
 THREAD_PAGES = [f"?sort={sort}" for sort in SORTS] + [
     f"?sort={sort}&stance={stance}" for sort in SORTS for stance in ("agree", "example")
 ]

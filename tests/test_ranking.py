@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from forum import ranking
 from forum.ranking import DEFAULT_Z, controversy, hot, net_score, wilson_lower_bound
 
 # Reddit's epoch for "hot", 1134028003 seconds after the Unix epoch.
@@ -124,3 +125,52 @@ def test_ten_times_the_activity_is_worth_45000_seconds():
 
 def test_more_activity_ranks_higher_at_the_same_time():
     assert hot(3, SOME_TIME) > hot(2, SOME_TIME) > hot(1, SOME_TIME)
+
+
+# Camps and the cross-camp score
+
+
+@pytest.mark.parametrize(
+    ("lean", "votes_cast", "camp"),
+    [(9, 9, None), (2, 10, "a"), (1, 10, None), (-1, 10, None), (-2, 10, "b"), (-40, 40, "b")],
+)
+def test_a_camp_needs_ten_votes_and_a_lean_of_two(lean, votes_cast, camp):
+    assert ranking.camp(lean, votes_cast) == camp
+
+
+@pytest.mark.parametrize(
+    ("stance", "value", "lean"),
+    [("agree", 1, 1), ("agree", -1, -1), ("disagree", 1, -1), ("disagree", -1, 1)]
+    + [("example", 1, 0), (None, -1, 0)],
+)
+def test_a_votes_lean(stance, value, lean):
+    assert ranking.vote_lean(stance, value) == lean
+
+
+def test_without_votes_across_camps_the_grain_is_its_share_of_the_wilson_bound():
+    w = 0.3
+    assert ranking.grain(8, 2, 0, 0, 0, 0, "agree", w) == pytest.approx(
+        (1 - w) * ranking.wilson_lower_bound(8, 2)
+    )
+    assert ranking.grain(8, 2, 4, 0, 0, 0, None, w) == ranking.wilson_lower_bound(8, 2)
+
+
+def test_up_votes_from_the_other_camp_count_for_more_than_from_its_own():
+    own = ranking.grain(6, 0, 0, 0, 6, 0, "disagree")
+    crossed = ranking.grain(6, 0, 6, 0, 0, 0, "disagree")
+    assert crossed > own
+    # Down-votes from its own camp count against it across the camps; the other camp's don't.
+    own_down = ranking.grain(6, 2, 3, 0, 3, 2, "disagree")
+    assert own_down < ranking.grain(6, 2, 3, 2, 3, 0, "disagree")
+
+
+def test_an_examples_own_camp_is_the_one_that_likes_it_more():
+    assert ranking.own_camp("example", 5, 0, 1, 3) == ranking.CAMP_A
+    assert ranking.own_camp("example", 0, 4, 2, 0) == ranking.CAMP_B
+    assert ranking.across("example", 5, 0, 1, 3) == (1, 0)
+
+
+def test_the_draws_are_the_same_for_the_same_seed_and_differ_for_another():
+    candidates = [ranking.Candidate(n, n % 5, n % 3, n % 4, n % 2) for n in range(30)]
+    assert ranking.by_draw(candidates, 7) == ranking.by_draw(list(reversed(candidates)), 7)
+    assert ranking.by_draw(candidates, 7) != ranking.by_draw(candidates, 8)

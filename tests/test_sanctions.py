@@ -238,7 +238,7 @@ def test_a_suspended_user_can_still_read_and_sees_why_they_cannot_write(
     response = client.get(f"/threads/{thread.id}")
 
     assert response.status_code == 200
-    assert "Someone else&#39;s point." in response.text
+    assert "Someone else's point." in response.text
     assert moment(until) in response.text
     assert REASON in response.text
 

@@ -12,7 +12,7 @@ from forum import ranking
 from forum.extensions import db
 from forum.models import Post, Stance, Thread, utcnow
 from forum.services.posts import Contribution, add_contribution
-from forum.services.votes import cast_vote, store_rankings
+from forum.services.votes import Figures, cast_vote, store_rankings
 
 # name: (stance, up, down), written in this order a minute apart.
 POSTS = {
@@ -34,7 +34,7 @@ FORMULAS = {
 def set_votes(post: Post, up: int, down: int) -> None:
     """Give a post these counts and the rankings that follow from them."""
     db.session.execute(update(Post).where(Post.id == post.id).values(up=up, down=down))
-    store_rankings(post.id, up, down)
+    store_rankings(post.id, Figures(up, down), post.stance)
     db.session.commit()
 
 
@@ -104,9 +104,19 @@ def test_a_thread_is_ordered_by_the_sorts_formula(client, thread, debate, sort, 
     assert names(debate, listed(response.text)) == expected
 
 
-def test_best_is_the_default_sort(client, thread, debate):
-    text = client.get(f"/threads/{thread.id}").text
-    assert names(debate, listed(text)) == by_formula("best")
+def test_the_balanced_view_is_the_default_and_deals_the_stances_in_turn(client, thread, debate):
+    order = names(debate, listed(client.get(f"/threads/{thread.id}").text))
+
+    assert sorted(order) == sorted(POSTS)
+    # Agree, disagree, example; then disagree leads, agree; then the agreement left.
+    assert [POSTS[name][0] for name in order] == [
+        Stance.AGREE,
+        Stance.DISAGREE,
+        Stance.EXAMPLE,
+        Stance.DISAGREE,
+        Stance.AGREE,
+        Stance.AGREE,
+    ]
 
 
 def test_the_stored_rankings_are_the_formulas_of_the_counts(thread, debate):
@@ -182,7 +192,7 @@ def test_the_sort_and_stance_links_keep_each_other_and_per_page(client, thread, 
 
     sort_links = re.search(r'<ul class="sort">.*?</ul>', text, re.DOTALL).group(0)
     hrefs = [link_query(href) for href in re.findall(r'href="([^"]+)"', sort_links)]
-    assert {q["sort"][0] for q in hrefs} == {"best", "new", "old", "controversial"}
+    assert {q["sort"][0] for q in hrefs} == {"balanced", "best", "new", "old", "controversial"}
     assert all(q["stance"] == ["agree"] and q["per_page"] == ["2"] for q in hrefs)
 
     stance_links = re.search(r'<ul class="stance-filter">.*?</ul>', text, re.DOTALL).group(0)
@@ -214,8 +224,8 @@ def test_per_page_outside_1_to_200_leads_to_the_nearest(client, thread, per_page
 @pytest.mark.parametrize(
     ("query", "shown"),
     [
-        ("sort=random", "?sort=best"),
-        ("sort=Best", "?sort=best"),
+        ("sort=random", "?sort=balanced"),
+        ("sort=Best", "?sort=balanced"),
         ("stance=maybe", ""),
         ("stance=reply", ""),
     ],

@@ -46,6 +46,11 @@ class ArticleForm(FlaskForm):
     hold_posts = BooleanField(
         _l("Hold every post under this article until a moderator approves it")
     )
+    hide_new_scores = BooleanField(
+        _l("Show a new thread's scores only to those who voted, for its first hours"),
+        default=True,
+        description=_l("So that the first votes do not sway the rest."),
+    )
     save = SubmitField(_l("Save"))
     preview = SubmitField(_l("Preview"))
     publish = SubmitField(_l("Publish"))
@@ -59,6 +64,7 @@ class ArticleForm(FlaskForm):
             language=self.language.data or "",
             tags=self.tags.data or "",
             hold_posts=bool(self.hold_posts.data),
+            hide_new_scores=bool(self.hide_new_scores.data),
         )
 
 

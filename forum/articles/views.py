@@ -154,6 +154,7 @@ def edit(slug: str):
         "language": article.language,
         "tags": ", ".join(tag.name for tag in article.tags),
         "hold_posts": article.hold_posts,
+        "hide_new_scores": article.hide_new_scores,
     }
     return _editor(ArticleForm(data=saved), article)
 

@@ -56,6 +56,9 @@ class Article(DebateFigures, Base):
     discussion_open: Mapped[bool] = mapped_column(Boolean, default=True)
     # Every post under the article waits for a moderator before it is shown.
     hold_posts: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Scores shown only to those who voted, for the first SCORES_HIDDEN_HOURS of each thread,
+    # so that early votes do not herd the later ones.
+    hide_new_scores: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]

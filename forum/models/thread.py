@@ -124,6 +124,13 @@ class Post(Base):
     score: Mapped[int] = mapped_column(default=0)
     best: Mapped[float] = mapped_column(default=0.0)
     controversy: Mapped[float] = mapped_column(default=0.0)
+    # The votes of each camp (ranking.camp; a voter of no camp counts only above) and the
+    # cross-camp score they give (ranking.grain), which the summary and balanced view rank by.
+    up_a: Mapped[int] = mapped_column(default=0)
+    down_a: Mapped[int] = mapped_column(default=0)
+    up_b: Mapped[int] = mapped_column(default=0)
+    down_b: Mapped[int] = mapped_column(default=0)
+    grain: Mapped[float] = mapped_column(default=0.0)
     answered_by_author: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[PostStatus] = mapped_column(str_enum(PostStatus), default=PostStatus.PUBLISHED)
     # A rejected or hidden post keeps its moderator's reason (a Reason value) and note.
@@ -175,8 +182,8 @@ class Post(Base):
             sqlite_where=text(UNPUBLISHED),
             postgresql_where=text(UNPUBLISHED),
         ),
-        Index("ix_posts_thread_id_stance_best", "thread_id", "stance", "best"),
-        Index("ix_posts_article_id_stance_best", "article_id", "stance", "best"),
+        Index("ix_posts_thread_id_stance_grain", "thread_id", "stance", "grain"),
+        Index("ix_posts_article_id_stance_grain", "article_id", "stance", "grain"),
         Index("ix_posts_parent_id_created_at", "parent_id", "created_at"),
         # An author's posts, newest last: the look for a repeat of a new post reads only the
         # author's last few minutes (at most a rate limit's worth of rows).

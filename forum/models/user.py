@@ -73,6 +73,10 @@ class User(UserMixin, Base):
     follow_version: Mapped[int] = mapped_column(default=0)
     # Posting in a thread follows it.
     follow_threads_posted_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    # How the reader's votes lean (ranking.vote_lean, summed) and how many they have cast: their
+    # camp (ranking.camp). Nobody else sees it; it is in their data export.
+    lean: Mapped[int] = mapped_column(default=0)
+    votes_cast: Mapped[int] = mapped_column(default=0)
 
     @validates("username")
     def _keep_key(self, _key: str, username: str) -> str:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -20,5 +20,9 @@ class Vote(Base):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     value: Mapped[int] = mapped_column(SmallInteger)
+    # The voter's camp when they cast it ("a", "b" or none) and how it moved their lean: taking
+    # the vote back or changing it moves the counts it was counted in, not today's.
+    camp: Mapped[str | None] = mapped_column(String(1))
+    lean: Mapped[int] = mapped_column(SmallInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

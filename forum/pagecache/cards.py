@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import inspect
 
 from ..models import Post, Thread
+from ..scoring import scores_hidden
 from ..viewer import viewer
 from .memo import Memo
 from .shared import rendering_for_all
@@ -63,6 +64,7 @@ def _context(thread: Thread, shared: bool) -> tuple:
         article.discussion_open,
         article.status,
         article.author_id,
+        scores_hidden(thread),
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from .. import changes
 from ..extensions import db
-from ..models import Article, Post, Role, Thread, ThreadOrigin, User, utcnow
+from ..models import Article, Post, Role, Stance, Thread, ThreadOrigin, User, utcnow
 from ..services.accounts import find_user_by_name, register
 from ..services.articles import ArticleDraft, create_article
 from ..services.figures import recount_all
@@ -91,15 +91,28 @@ def _moderate(users: dict[str, User]) -> None:
     hide_post(contributions[-2], moderator, "off_topic", "")
 
 
+# How the demo's readers vote: for their side (1 agrees with the article, -1 disagrees, 0 none)
+# this share of the time on agreements and disagreements, on the post's appeal otherwise.
+PARTISAN = 0.6
+SIDES = {Stance.AGREE: 1, Stance.DISAGREE: -1}
+
+
 def _cast_votes(users: dict[str, User]) -> None:
-    """Readers vote on each other's posts: a fixed, lopsided pattern so rankings differ."""
+    """Readers vote on each other's posts: a fixed, lopsided pattern so rankings differ, and
+    partly by side, so that the readers fall into camps (ranking.camp)."""
     # A fixed, repeatable demo, not security.
     chooser = Random(2026)  # nosec B311
     voters = [user for name, user in users.items() if name != _the(Role.AUTHOR)]
+    sides = {voter.id: (1, -1, 0)[number % 3] for number, voter in enumerate(voters)}
     for post in db.session.scalars(select(Post).order_by(Post.id)).all():
         appeal = chooser.random()
         for voter in chooser.sample(voters, k=chooser.randint(0, len(voters) - 2)):
-            if voter.id != post.author_id:
+            if voter.id == post.author_id:
+                continue
+            side = sides[voter.id] * SIDES.get(post.stance, 0)
+            if side and chooser.random() < PARTISAN:
+                cast_vote(post.id, voter, side)
+            else:
                 cast_vote(post.id, voter, 1 if chooser.random() < 0.35 + appeal * 0.6 else -1)
 
 

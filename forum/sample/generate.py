@@ -22,6 +22,7 @@ from ..models import Article, Post, Tag, Thread, User, Vote, article_tags, utcno
 from ..names import fold
 from ..passwords import hash_password
 from ..services.articles import make_slug
+from ..services.figures import recount_voters
 from ..services.transfer import advance_sequences
 from .generated_text import (
     ORGANISATIONS,
@@ -84,6 +85,7 @@ def generate(size: Size) -> dict[str, int]:
         connection.exec_driver_sql("PRAGMA cache_size=-400000")
     try:
         counts = _Generator(size).run()
+        recount_voters()  # the leans of the voters, old and generated, from their votes
         advance_sequences()
     finally:
         if sqlite:
@@ -163,7 +165,8 @@ class _Generator:
         self.bodies = body_pool(self.rng)
         self.short_bodies = sorted(self.bodies, key=lambda body: len(body[0]))[:80]
         self.article_bodies = [rendered(article_text(self.rng)) for _ in range(5)]
-        self.rankings = _rankings(current_app.config["WILSON_Z"])
+        config = current_app.config
+        self.rankings = _rankings(config["WILSON_Z"], config["GRAIN_WEIGHT"])
 
     def run(self) -> dict[str, int]:
         self._users()
@@ -390,7 +393,7 @@ class _Generator:
     def _finish(self, row: dict, debate: _Debate, parents: dict[int, dict]) -> None:
         """Cast the post's votes, set its figures and count it in the thread's debate."""
         up, down = self._votes(row)
-        row.update(self.rankings(up, down))
+        row.update(self.rankings(up, down, row["stance"]))
         if debate.last is None or row["created_at"] > debate.last:
             debate.last = row["created_at"]
         if row["hidden"]:
@@ -429,6 +432,7 @@ class _Generator:
                     "post_id": row["id"],
                     "user_id": voter,
                     "value": value,
+                    "lean": ranking.vote_lean(row["stance"], value),
                     "created_at": when,
                     "updated_at": when,
                 },
@@ -476,17 +480,19 @@ def _author_count(articles: int) -> int:
     return max(1, min(10, math.ceil(articles / 100)))
 
 
-def _rankings(z: float):
-    """The stored figures that follow from a post's votes, as forum.services.votes stores them."""
+def _rankings(z: float, w: float):
+    """The stored figures that follow from a post's votes, as forum.services.votes stores them
+    (the generated voters are of no camp)."""
 
     @cache
-    def rankings(up: int, down: int) -> dict:
+    def rankings(up: int, down: int, stance: str | None) -> dict:
         return {
             "up": up,
             "down": down,
             "score": ranking.net_score(up, down),
             "best": ranking.wilson_lower_bound(up, down, z),
             "controversy": ranking.controversy(up, down),
+            "grain": ranking.grain(up, down, 0, 0, 0, 0, stance, w, z),
         }
 
     return rankings

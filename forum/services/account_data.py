@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import aliased, selectinload
 
-from .. import changes
+from .. import changes, ranking
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Article, Flag, Post, Role, Thread, User, Vote, utcnow
@@ -102,6 +102,12 @@ def export_user_data(user: User) -> dict[str, Any]:
         "threads": _threads(user),
         "posts": _posts(user),
         "votes": _votes(user),
+        # How their votes lean, and the camp that makes them (nobody else is shown it).
+        "lean": {
+            "lean": user.lean,
+            "votes_cast": user.votes_cast,
+            "camp": ranking.camp(user.lean, user.votes_cast),
+        },
         "flags": _flags(user),
         "following": _following(user),
         "notification_settings": {
@@ -176,7 +182,7 @@ def _votes(user: User) -> list[dict[str, Any]]:
         .order_by(Vote.id)
     )
     return [
-        _fields(vote, ("post_id", "value", "created_at", "updated_at")) | {"thread": title}
+        _fields(vote, ("post_id", "value", "camp", "created_at", "updated_at")) | {"thread": title}
         for vote, title in rows
     ]
 
@@ -231,10 +237,10 @@ def delete_account(user: User, password: str, mode: str) -> None:
 def _take_back_votes(user: User) -> None:
     """Remove the user's votes and move each post's counts and rankings with them."""
     taken = db.session.execute(
-        delete(Vote).where(Vote.user_id == user.id).returning(Vote.post_id, Vote.value)
+        delete(Vote).where(Vote.user_id == user.id).returning(Vote.post_id, Vote.value, Vote.camp)
     ).all()
-    for post_id, value in sorted(taken):
-        apply_vote_change(post_id, value, 0)
+    for post_id, value, camp in sorted(taken, key=lambda vote: vote.post_id):
+        apply_vote_change(post_id, value, 0, camp)
 
 
 def _remove_posts(user: User) -> None:

@@ -33,6 +33,7 @@ class ArticleDraft:
     language: str
     tags: str
     hold_posts: bool = False
+    hide_new_scores: bool = True
 
 
 def make_slug(text: str, max_length: int = 80) -> str:
@@ -91,6 +92,7 @@ def _apply(article: Article, draft: ArticleDraft, publish: bool) -> None:
     article.questions = "\n".join(questions)
     article.language = draft.language
     article.hold_posts = draft.hold_posts
+    article.hide_new_scores = draft.hide_new_scores
     article.tags = [_tag(name) for name in tag_names]
     article.updated_at = utcnow()
     if publish:

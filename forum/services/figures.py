@@ -8,8 +8,8 @@ from sqlalchemy.orm import aliased
 
 from .. import changes, ranking
 from ..extensions import db
-from ..models import Article, Post, PostStatus, Stance, Thread, Vote
-from .votes import UNSYNCHRONISED, store_rankings
+from ..models import Article, Post, PostStatus, Stance, Thread, User, Vote
+from .votes import UNSYNCHRONISED, Figures, store_rankings
 
 ACTIVITY = ("agree_count", "disagree_count", "example_count", "reply_count")
 
@@ -130,16 +130,18 @@ _COUNT_REPLY = (
 def recount_all() -> None:
     """Make every stored figure agree with the rows (after an import, a z change or a repair)."""
     _recount_posts()
+    recount_voters()
     for model, key in DEBATES.items():
         _recount_debates(model, key)
     changes.everything()
     db.session.commit()
 
 
-def _votes(post_id, value: int):
-    return (
-        select(func.count()).where(Vote.post_id == post_id, Vote.value == value).scalar_subquery()
-    )
+def _votes(post_id, value: int, camp: str | None = None):
+    conditions = [Vote.post_id == post_id, Vote.value == value]
+    if camp is not None:
+        conditions.append(Vote.camp == camp)
+    return select(func.count()).where(*conditions).scalar_subquery()
 
 
 def _recount_posts() -> None:
@@ -148,6 +150,10 @@ def _recount_posts() -> None:
         update(Post).values(
             up=_votes(Post.id, 1),
             down=_votes(Post.id, -1),
+            up_a=_votes(Post.id, 1, ranking.CAMP_A),
+            down_a=_votes(Post.id, -1, ranking.CAMP_A),
+            up_b=_votes(Post.id, 1, ranking.CAMP_B),
+            down_b=_votes(Post.id, -1, ranking.CAMP_B),
             reply_count=select(func.count())
             .where(
                 reply.parent_id == Post.id,
@@ -158,11 +164,28 @@ def _recount_posts() -> None:
         ),
         execution_options={"synchronize_session": False},
     )
-    voted = db.session.execute(select(Post.id, Post.up, Post.down).where(Post.up + Post.down > 0))
-    for post_id, up, down in voted.all():
-        store_rankings(post_id, up, down)
+    counts = (Post.up, Post.down, Post.up_a, Post.down_a, Post.up_b, Post.down_b)
+    voted = db.session.execute(
+        select(Post.id, Post.stance, *counts).where(Post.up + Post.down > 0)
+    )
+    for post_id, stance, *figures in voted.all():
+        store_rankings(post_id, Figures(*figures), stance)
     db.session.execute(
-        update(Post).where(Post.up + Post.down == 0).values(score=0, best=0.0, controversy=0.0),
+        update(Post)
+        .where(Post.up + Post.down == 0)
+        .values(score=0, best=0.0, controversy=0.0, grain=0.0),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def recount_voters() -> None:
+    """Each reader's lean and number of votes, from the votes they have cast."""
+    mine = Vote.user_id == User.id
+    db.session.execute(
+        update(User).values(
+            lean=select(func.coalesce(func.sum(Vote.lean), 0)).where(mine).scalar_subquery(),
+            votes_cast=select(func.count()).where(mine).scalar_subquery(),
+        ),
         execution_options={"synchronize_session": False},
     )
 

@@ -44,7 +44,7 @@ from ..permissions import (
     visibility_sql,
 )
 from ..rendering import render_markdown
-from . import summaries
+from . import balanced, summaries
 from .summaries import ModerationTally, Summary
 
 SORTS = {
@@ -54,7 +54,10 @@ SORTS = {
     "old": (Post.created_at.asc(), Post.id.asc()),
     "controversial": (Post.controversy.desc(), Post.created_at.desc(), Post.id.desc()),
 }
-DEFAULT_SORT = "best"
+# The thread's default order, by stance and by draw (balanced.py); SORTS are plain SQL orders.
+BALANCED = "balanced"
+VIEWS = (BALANCED, *SORTS)
+DEFAULT_SORT = BALANCED
 FRONT_SORTS = {
     "new": (Article.published_at.desc(), Article.id.desc()),
     "active": (Article.hot.desc(), Article.id.desc()),
@@ -175,7 +178,10 @@ def thread_page(
     )
     if stance is not None:
         query = query.where(Post.stance == Stance(stance))
-    contributions = _paged(query.options(_BYLINE).order_by(*SORTS[sort]), page, per_page)
+    if sort == BALANCED:
+        contributions = _balanced(query, thread, reader, stance, page, per_page)
+    else:
+        contributions = _paged(query.options(_BYLINE).order_by(*SORTS[sort]), page, per_page)
     return ThreadPage(
         thread=thread,
         sort=sort,
@@ -184,6 +190,26 @@ def thread_page(
         replies=_replies_to(contributions.items, reader),
         summary=summaries.thread_summary(thread),
     )
+
+
+def _balanced(
+    query: Select,
+    thread: Thread,
+    reader: User | None,
+    stance: str | None,
+    page: int,
+    per_page: int,
+) -> Page[Post]:
+    """A page of the balanced order: its ids (one query a stance), their posts, the count."""
+    stances = [Stance(stance)] if stance is not None else list(Stance)
+    ids = balanced.order(thread, reader, stances, page * per_page)[(page - 1) * per_page :]
+    posts = {
+        post.id: post
+        for post in db.session.scalars(select(Post).where(Post.id.in_(ids)).options(_BYLINE))
+    }
+    counted = query.with_only_columns(func.count(), maintain_column_froms=True)
+    items = tuple(posts[post_id] for post_id in ids if post_id in posts)
+    return Page(items, page, per_page, db.session.scalar(counted) or 0)
 
 
 # A thread's posts with what their bylines show of their authors, not the whole account.
@@ -215,6 +241,10 @@ def permalink_page(post: Post, reader: User | None, per_page: int, sort: str = "
     if not can_see_post(reader, post):
         raise NotAllowed()
     top = post.contribution
+    if sort == BALANCED:
+        total = top.thread.agree_count + top.thread.disagree_count + top.thread.example_count
+        place = balanced.position(top.thread, reader, top.id, total)
+        return 1 if place is None else place // per_page + 1
     kind, params = prepared_visibility(reader)
     params |= {f"ahead_{term.element.key}": getattr(top, term.element.key) for term in SORTS[sort]}
     earlier = db.session.scalar(_count_ahead(sort, kind), params | {"thread_id": top.thread_id})

@@ -1,12 +1,13 @@
 """Voting: one vote per user per post, with the post's counts and rankings kept exact."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import NoReturn
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     ScalarSelect,
     Select,
     and_,
@@ -53,10 +54,14 @@ class Tally:
 def cast_vote(post_id: int, user: User, value: int) -> Tally:
     """Vote a post up (1) or down (-1), or take the vote back (0).
 
-    A vote on a post every reader sees, in an open thread, is four prebuilt statements with no
-    objects loaded: the post's lock (reading its counts), a read of all else the vote needs
-    (whether the post takes votes, the voter's earlier vote), the vote's row and the post's
-    figures; building statements and loading objects cost more than running them. Anything
+    A vote on a post every reader sees, in an open thread, is five prebuilt statements with no
+    objects loaded: the post's lock (reading its counts, all and by camp), a read of all else
+    the vote needs (whether the post takes votes, the voter's earlier vote and its camp, the
+    voter's lean), the vote's row, the voter's lean (a commutative increment: their votes on
+    other posts at the same moment all count) and the post's figures; building statements and
+    loading objects cost more than running them. The vote is counted in its voter's camp as it
+    was before the vote (ranking.camp), and taking it back or changing it moves the counts it
+    was counted in. Anything
     else (a post that is gone, hidden or held, a closed thread, the voter's own post) goes
     through the checks on the loaded post, for the exact refusal.
     """
@@ -69,29 +74,75 @@ def cast_vote(post_id: int, user: User, value: int) -> Tally:
     if not found or not found.takes_votes or found.author_id == user.id:
         db.session.rollback()
         _refuse(post_id, user)
-    (up, down), old = counts, found.previous
+    old = found.previous
     if old == value:
         db.session.rollback()
-        return Tally(up=up, down=down, score=up - down, my_vote=value)
-    up += (value == 1) - (old == 1)
-    down += (value == -1) - (old == -1)
+        return Tally(up=counts.up, down=counts.down, score=counts.up - counts.down, my_vote=value)
+    figures = Figures(*counts).without(old, found.previous_camp).adding(value, _voters_camp(found))
+    lean = ranking.vote_lean(found.stance, value)
     try:
         if value == 0:
             db.session.execute(FORGET_VOTE, keys)
         elif old == 0:
             now = utcnow()
             row = {"post_id": post_id, "user_id": user.id, "value": value}
-            db.session.execute(NEW_VOTE, row | {"created_at": now, "updated_at": now})
+            row |= {"camp": _voters_camp(found), "lean": lean, "created_at": now}
+            db.session.execute(NEW_VOTE, row | {"updated_at": now})
         else:
-            db.session.execute(CHANGE_VOTE, keys | {"value": value, "updated_at": utcnow()})
-        store_figures(post_id, up, down)
+            change = {"value": value, "camp": _voters_camp(found), "lean": lean}
+            db.session.execute(CHANGE_VOTE, keys | change | {"updated_at": utcnow()})
+        db.session.execute(
+            COUNT_VOTER,
+            {
+                "voter": user.id,
+                "lean": lean - found.previous_lean,
+                "cast": (value != 0) - (old != 0),
+            },
+        )
+        store_figures(post_id, figures, found.stance)
         changes.article(found.article_id)
         db.session.commit()
     except IntegrityError:
         # Only if the database lacks the row lock we rely on; the constraint still holds.
         db.session.rollback()
         raise VoteConflict() from None
-    return Tally(up=up, down=down, score=up - down, my_vote=value)
+    return Tally(up=figures.up, down=figures.down, score=figures.score, my_vote=value)
+
+
+def _voters_camp(found) -> str | None:
+    """The voter's camp leaving this vote out (their lean and count before it)."""
+    had = found.previous != 0
+    return ranking.camp(found.lean - found.previous_lean, found.votes_cast - had)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A post's vote counts: all of them, and those of each camp."""
+
+    up: int
+    down: int
+    up_a: int = 0
+    down_a: int = 0
+    up_b: int = 0
+    down_b: int = 0
+
+    @property
+    def score(self) -> int:
+        return ranking.net_score(self.up, self.down)
+
+    def adding(self, value: int, camp: str | None, sign: int = 1) -> "Figures":
+        """The counts with a vote (1, -1, or 0 for none) of a voter of `camp` added."""
+        if value == 0:
+            return self
+        side = "up" if value == 1 else "down"
+        changed = {side: getattr(self, side) + sign}
+        if camp is not None:
+            column = f"{side}_{camp}"
+            changed[column] = getattr(self, column) + sign
+        return replace(self, **changed)
+
+    def without(self, value: int, camp: str | None) -> "Figures":
+        return self.adding(value, camp, -1)
 
 
 def _refuse(post_id: int, user: User) -> NoReturn:
@@ -165,62 +216,99 @@ LOCK = (
     update(_posts)
     .where(_posts.c.id == bindparam("post"))
     .values(up=_posts.c.up)
-    .returning(_posts.c.up, _posts.c.down)
+    .returning(
+        _posts.c.up, _posts.c.down, _posts.c.up_a, _posts.c.down_a, _posts.c.up_b, _posts.c.down_b
+    )
 )
-STATE = select(
-    _posts.c.author_id,
-    _posts.c.article_id,
-    _takes_votes().label("takes_votes"),
-    func.coalesce(select(_votes.c.value).where(_voters_vote).scalar_subquery(), 0).label(
-        "previous"
-    ),
-).where(_posts.c.id == bindparam("post"))
+_users = User.__table__
+# The post, the voter's earlier vote on it (if any: an outer join) and the voter's lean.
+STATE = (
+    select(
+        _posts.c.author_id,
+        _posts.c.article_id,
+        _posts.c.stance,
+        _takes_votes().label("takes_votes"),
+        func.coalesce(_votes.c.value, 0).label("previous"),
+        _votes.c.camp.label("previous_camp"),
+        func.coalesce(_votes.c.lean, 0).label("previous_lean"),
+        _users.c.lean,
+        _users.c.votes_cast,
+    )
+    .select_from(
+        _posts.outerjoin(
+            _votes, (_votes.c.post_id == _posts.c.id) & (_votes.c.user_id == bindparam("voter"))
+        ).join(_users, _users.c.id == bindparam("voter"))
+    )
+    .where(_posts.c.id == bindparam("post"))
+)
 # The columns they write are named by the parameters they are run with.
 NEW_VOTE = insert(_votes)
 CHANGE_VOTE = update(_votes).where(_voters_vote)
 FORGET_VOTE = delete(_votes).where(_voters_vote)
 STORE_FIGURES = update(_posts).where(_posts.c.id == bindparam("post"))
+# A commutative increment: two votes of one reader at once both count, in either order.
+COUNT_VOTER = (
+    update(_users)
+    .where(_users.c.id == bindparam("voter"))
+    .values(
+        lean=_users.c.lean + bindparam("lean", type_=Integer),
+        votes_cast=_users.c.votes_cast + bindparam("cast", type_=Integer),
+    )
+)
 
 
 # The post row is written with plain UPDATEs: no object in the session is kept in step.
 UNSYNCHRONISED = {"synchronize_session": False}
 
 
-def apply_vote_change(post_id: int, old: int, new: int) -> tuple[int, int]:
-    """Move a post's counts from an old vote to a new one in SQL, then store its rankings."""
-    up_delta = (new == 1) - (old == 1)
-    down_delta = (new == -1) - (old == -1)
-    up, down = db.session.execute(
+def apply_vote_change(post_id: int, old: int, new: int, camp: str | None = None) -> None:
+    """Move a post's counts from an old vote (cast by a voter of `camp`) to a new one in SQL,
+    then store its rankings."""
+    changed = Figures(0, 0).without(old, camp).adding(new, camp)
+    columns = ("up", "down", "up_a", "down_a", "up_b", "down_b")
+    row = db.session.execute(
         update(Post)
         .where(Post.id == post_id)
-        .values(up=Post.up + up_delta, down=Post.down + down_delta)
-        .returning(Post.up, Post.down),
+        .values({name: getattr(Post, name) + getattr(changed, name) for name in columns})
+        .returning(*(getattr(Post, name) for name in columns), Post.stance),
         execution_options=UNSYNCHRONISED,
     ).one()
-    store_rankings(post_id, up, down)
-    return up, down
+    store_rankings(post_id, Figures(*row[:-1]), row.stance)
 
 
-def store_rankings(post_id: int, up: int, down: int) -> None:
+def store_rankings(post_id: int, figures: Figures, stance: str | None) -> None:
     """Store the score and rankings that follow from a post's counts."""
     db.session.execute(
-        update(Post).where(Post.id == post_id).values(**_rankings(up, down)),
+        update(Post).where(Post.id == post_id).values(**rankings(figures, stance)),
         execution_options=UNSYNCHRONISED,
     )
 
 
-def store_figures(post_id: int, up: int, down: int) -> None:
+def store_figures(post_id: int, figures: Figures, stance: str | None) -> None:
     """Store a post's counts, with the score and rankings that follow from them."""
-    db.session.execute(
-        STORE_FIGURES, {"post": post_id, "up": up, "down": down, **_rankings(up, down)}
-    )
+    values = {"post": post_id, **asdict(figures), **rankings(figures, stance)}
+    db.session.execute(STORE_FIGURES, values)
 
 
-def _rankings(up: int, down: int) -> dict[str, float]:
+def rankings(figures: Figures, stance: str | None) -> dict[str, float]:
+    """The score and rankings stored on a post with these counts."""
+    config = current_app.config
+    up, down = figures.up, figures.down
     return {
         "score": ranking.net_score(up, down),
-        "best": ranking.wilson_lower_bound(up, down, current_app.config["WILSON_Z"]),
+        "best": ranking.wilson_lower_bound(up, down, config["WILSON_Z"]),
         "controversy": ranking.controversy(up, down),
+        "grain": ranking.grain(
+            up,
+            down,
+            figures.up_a,
+            figures.down_a,
+            figures.up_b,
+            figures.down_b,
+            stance,
+            config["GRAIN_WEIGHT"],
+            config["WILSON_Z"],
+        ),
     }
 
 

@@ -28,6 +28,7 @@ from ..pagination import page_number
 from ..permissions import can_delete_post, can_edit_post
 from ..redirects import local_next
 from ..rendering import render_markdown
+from ..scoring import scores_hidden
 from ..services import deleting, following, listings, moderation, posts, reader_state, votes
 from ..services.posts import Contribution
 from ..templating import card_values, vote_values
@@ -45,11 +46,15 @@ def _reader_values(user: User, facts: dict) -> dict[str, str] | None:
 
     That page shows what a reader sees who wrote, voted on, flagged and followed none of its
     posts. A reader's own posts are rendered for them (with their edit and delete buttons,
-    and their text if a moderator hid it), and their follow buttons; a reader with posts
-    waiting for a moderator, or with a flag on the page, is shown a page rendered for them
-    alone (None).
+    and their text if a moderator hid it), and their follow buttons; while the thread's
+    scores are hidden, the scores of the posts they voted on. A reader with posts waiting for
+    a moderator, or with a flag on the page, and the article's author while scores are
+    hidden, are shown a page rendered for them alone (None).
     """
     authors: dict[int, int | None] = facts["authors"]
+    scores: dict[int, int] | None = facts["scores"]
+    if scores is not None and user.id == facts["article_author"]:
+        return None  # the article's author sees every score, hidden or not
     mine = reader_state.in_thread(user, facts["thread_id"])
     if mine.waiting or not mine.flagged.isdisjoint(authors):
         return None
@@ -58,6 +63,8 @@ def _reader_values(user: User, facts: dict) -> dict[str, str] | None:
     for post_id, value in mine.votes.items():
         if post_id in authors:
             values |= vote_values(post_id, value)
+            if scores is not None:
+                values[f"v{post_id}score"] = str(scores[post_id])
     button = get_template_attribute("notifications/follow.html", "follow_thread")
     state = following.thread_following(user, facts["thread_id"], facts["article_id"])
     values["follow"] = str(button(facts["thread_id"], state))
@@ -87,7 +94,7 @@ def _listing() -> tuple[str, str | None, int]:
     stance = request.args.get("stance") or None
     per_page = request.args.get("per_page", current_app.config["POSTS_PER_PAGE"], type=int)
     return (
-        sort if sort in listings.SORTS else listings.DEFAULT_SORT,
+        sort if sort in listings.VIEWS else listings.DEFAULT_SORT,
         stance if stance in STANCES else None,
         min(max(per_page, 1), MAX_PER_PAGE),
     )
@@ -113,7 +120,15 @@ def _render_thread(
         thread, reader, sort=sort, stance=stance, page=page_number(), per_page=per_page
     )
     shown = [post.id for post in listing.posts]
-    pagecache.record(thread_id=thread.id, article_id=thread.article_id, authors=listing.authors)
+    # While its scores are hidden, the scores a reader who voted on a post is shown.
+    hidden = scores_hidden(thread)
+    pagecache.record(
+        thread_id=thread.id,
+        article_id=thread.article_id,
+        authors=listing.authors,
+        scores={post.id: post.score for post in listing.posts} if hidden else None,
+        article_author=thread.article.author_id,
+    )
     return render_template(
         "threads/show.html",
         # The reader's own (none while the page is rendered for everyone: the fill's).
@@ -249,7 +264,7 @@ def permalink(post_id: int):
     """Send a reader to the thread page (oldest first) that shows this post."""
     post = load_post(post_id)
     sort = request.args.get("sort")
-    sort = sort if sort in listings.SORTS else "old"
+    sort = sort if sort in listings.VIEWS else "old"
     page = listings.permalink_page(post, viewer(), current_app.config["POSTS_PER_PAGE"], sort)
     return redirect(_post_url(post, sort=sort, page=page))
 

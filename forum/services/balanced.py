@@ -1,0 +1,109 @@
+"""The balanced view of a thread (its default order): the strongest cases of both sides first.
+
+Contributions are dealt in rounds by stance, the sides taking turns to lead (ranking.deal), so
+that the first screen holds the strongest agreement, the strongest disagreement and the best
+example whatever the sides' numbers. Within a stance, a window of candidates (the WINDOW best
+by the cross-camp score, and the NEWEST newest so that new posts get read and voted on) is
+ordered by a draw from their votes (ranking.by_draw); the rest follow in cross-camp order.
+
+The draws are seeded by the window itself (its posts and their votes): the order is the same
+for every reader and every server, page after page, until a vote or a post changes the window;
+and it is worked out from one indexed query per stance, never from the whole thread.
+"""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import astuple
+
+from sqlalchemy import select, union
+
+from .. import ranking
+from ..extensions import db
+from ..models import Post, Stance, Thread, User
+from ..permissions import post_visible_to
+
+WINDOW = 60
+NEWEST = 10
+
+_COLUMNS = (
+    Post.id,
+    Post.up,
+    Post.down,
+    Post.up_a,
+    Post.down_a,
+    Post.up_b,
+    Post.down_b,
+    Post.grain,
+    Post.created_at,
+)
+
+
+def order(thread: Thread, reader: User | None, stances: Sequence[Stance], reach: int) -> list[int]:
+    """The first `reach` ids of the thread's contributions in the balanced order (all of them,
+    if there are fewer), as the reader sees them."""
+    found = {stance: _stance(thread, reader, stance, reach) for stance in stances}
+    seed = _seed(thread, {stance: window for stance, (window, _rest) in found.items()})
+    queues = {
+        stance.value: ranking.by_draw(window, seed + index) + rest
+        for index, (stance, (window, rest)) in enumerate(found.items())
+    }
+    return ranking.deal(queues)[:reach]
+
+
+def position(thread: Thread, reader: User | None, post_id: int, total: int) -> int | None:
+    """Where the contribution is in the balanced order (0 first), or None if not there."""
+    reach = 3 * WINDOW
+    while True:
+        ids = order(thread, reader, list(Stance), reach)
+        if post_id in ids:
+            return ids.index(post_id)
+        if reach >= total:
+            return None
+        reach *= 4
+
+
+def _stance(
+    thread: Thread, reader: User | None, stance: Stance, reach: int
+) -> tuple[list[ranking.Candidate], list[int]]:
+    """The stance's window (its WINDOW best by the cross-camp score and its NEWEST newest) and
+    the ids after it in cross-camp order, as far as `reach` may need: one query."""
+    shown = (
+        Post.thread_id == thread.id,
+        Post.stance == stance,
+        Post.parent_id.is_(None),
+        post_visible_to(reader),
+    )
+    best = select(*_COLUMNS).where(*shown).order_by(Post.grain.desc(), Post.id.desc())
+    newest = select(*_COLUMNS).where(*shown).order_by(Post.created_at.desc(), Post.id.desc())
+    rows = db.session.execute(
+        union(
+            select(best.limit(max(WINDOW, reach)).subquery()),
+            select(newest.limit(NEWEST).subquery()),
+        )
+    ).all()
+    by_grain = sorted(rows, key=lambda row: (-row.grain, -row.id))
+    newest_ids = {row.id for row in sorted(rows, key=lambda row: row.created_at)[-NEWEST:]}
+    window = [row for row in by_grain[:WINDOW]]
+    window += [row for row in by_grain[WINDOW:] if row.id in newest_ids]
+    taken = {row.id for row in window}
+    rest = [row.id for row in by_grain if row.id not in taken]
+    return [_candidate(stance, row) for row in window], rest
+
+
+def _candidate(stance: Stance, row) -> ranking.Candidate:
+    cross_up, own_down = ranking.across(stance, row.up_a, row.down_a, row.up_b, row.down_b)
+    return ranking.Candidate(row.id, row.up, row.down, cross_up, own_down)
+
+
+def _seed(thread: Thread, windows: dict[Stance, list[ranking.Candidate]]) -> int:
+    """A number that changes when a post of the windows, or their votes, change."""
+    state = repr(
+        (
+            thread.id,
+            sorted(
+                (stance.value, sorted(astuple(found) for found in window))
+                for stance, window in windows.items()
+            ),
+        )
+    )
+    return int.from_bytes(hashlib.blake2b(state.encode(), digest_size=8).digest(), "big")
