@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/forum
 
-.PHONY: run test lint browser multi translations messages clean bench lock
+.PHONY: run test lint browser multi translations messages clean bench bench-debate lock
 
 # The links in e-mails the worker writes lead here, unless FLASK_PUBLIC_URL says otherwise.
 run: export FLASK_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
@@ -38,6 +38,11 @@ bench: $(VENV)/.installed
 		fi; \
 	fi
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# How well the orderings find a debate's best posts, in a simulation that drives forum/ranking.py
+# (bench/README.md): two processes, about two minutes; BENCH_ARGS="--threads 200" for a glance.
+bench-debate: $(VENV)/.installed
+	$(BIN)/python bench/debate_quality.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
