@@ -14,7 +14,7 @@ from .forms import first_invalid
 from .models import Article, Post, PostStatus, Stance, utcnow
 from .moments import day as _date
 from .moments import moment as _datetime
-from .scoring import scores_hidden
+from .scoring import score_shown, scores_hidden
 from .services.rules import write_refusal
 from .viewer import viewer
 
@@ -50,16 +50,11 @@ def vote_values(post_id: int, my_vote: int) -> dict[str, str]:
 # page of 200 contributions, the macros that wrote them took a quarter of its time.
 
 
-def _score_shown(post: Post) -> bool:
-    """Whether the page being rendered shows the post's score (its viewer's, or everyone's)."""
-    return permissions.can_see_score(viewer(), post, 0, scores_hidden(post.thread))
-
-
-def state_attributes(post: Post, article: Article) -> Markup:
+def state_attributes(post: Post, article: Article, shown: bool | None = None) -> Markup:
     """A post's figures and state as data- attributes of its <article>, for forum.js (no
     figures while they are hidden from the page's viewer: the vote's answer brings them)."""
     attributes = ""
-    if _score_shown(post):
+    if score_shown(post) if shown is None else shown:
         attributes = f'data-up="{post.up}" data-down="{post.down}" data-score="{post.score}"'
     for name, on in (
         ("author-reply", post.author_id == article.author_id),
@@ -86,7 +81,8 @@ def contribution_attributes(post: Post, article: Article) -> Markup:
     else:
         stance = translations.ugettext("Example")
     label = stance
-    if post.is_listed and not _score_shown(post):
+    shown = score_shown(post)
+    if post.is_listed and not shown:
         name = _author_name(post)
         label = translations.ugettext("%(stance)s by %(name)s") % {"stance": stance, "name": name}
     elif post.is_listed:
@@ -96,7 +92,7 @@ def contribution_attributes(post: Post, article: Article) -> Markup:
             post.score,
         ) % {"stance": stance, "name": _author_name(post), "num": post.score}
     # The label is plain text (a name may hold any character), escaped once as a whole.
-    attributes = state_attributes(post, article)
+    attributes = state_attributes(post, article, shown)
     return Markup(f'aria-label="{escape(label)}" {attributes}'.rstrip())  # nosec B704
 
 

@@ -41,25 +41,35 @@ _COLUMNS = (
 def order(thread: Thread, reader: User | None, stances: Sequence[Stance], reach: int) -> list[int]:
     """The first `reach` ids of the thread's contributions in the balanced order (all of them,
     if there are fewer), as the reader sees them."""
-    found = {stance: _stance(thread, reader, stance, reach) for stance in stances}
-    seed = _seed(thread, {stance: window for stance, (window, _rest) in found.items()})
-    queues = {
-        stance.value: ranking.by_draw(window, seed + index) + rest
-        for index, (stance, (window, rest)) in enumerate(found.items())
-    }
-    return ranking.deal(queues)[:reach]
+    return ranking.deal(_queues(thread, reader, stances, reach))[:reach]
 
 
 def position(thread: Thread, reader: User | None, post_id: int, total: int) -> int | None:
-    """Where the contribution is in the balanced order (0 first), or None if not there."""
-    reach = 3 * WINDOW
+    """Where the contribution is in the balanced order (0 first), or None if not there.
+
+    A post in its stance's window (every new post is) is at most WINDOW + NEWEST places down
+    its stance's queue, so queues of that length place it; one further back is looked for
+    further."""
+    fetch = WINDOW + NEWEST
     while True:
-        ids = order(thread, reader, list(Stance), reach)
-        if post_id in ids:
+        ids = ranking.deal(_queues(thread, reader, list(Stance), fetch))
+        if post_id in ids[: 3 * fetch]:
             return ids.index(post_id)
-        if reach >= total:
+        if fetch >= total:
             return None
-        reach *= 4
+        fetch *= 4
+
+
+def _queues(
+    thread: Thread, reader: User | None, stances: Sequence[Stance], fetch: int
+) -> dict[str, list[int]]:
+    """Each stance's ids in the balanced order, as far as its first `fetch` by grain go."""
+    found = {stance: _stance(thread, reader, stance, fetch) for stance in stances}
+    seed = _seed(thread, {stance: window for stance, (window, _rest) in found.items()})
+    return {
+        stance.value: ranking.by_draw(window, seed + index) + rest
+        for index, (stance, (window, rest)) in enumerate(found.items())
+    }
 
 
 def _stance(
