@@ -11,16 +11,17 @@ for every reader and every server, page after page, until a vote or a post chang
 and it is worked out from one indexed query per stance, never from the whole thread.
 """
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import astuple
 
-from sqlalchemy import select, union
+from sqlalchemy import CompoundSelect, Integer, bindparam, select, union
 
 from .. import ranking
 from ..extensions import db
 from ..models import Post, Stance, Thread, User
-from ..permissions import post_visible_to
+from ..permissions import prepared_visibility, visibility_sql
 
 WINDOW = 60
 NEWEST = 10
@@ -77,20 +78,9 @@ def _stance(
 ) -> tuple[list[ranking.Candidate], list[int]]:
     """The stance's window (its WINDOW best by the cross-camp score and its NEWEST newest) and
     the ids after it in cross-camp order, as far as `reach` may need: one query."""
-    shown = (
-        Post.thread_id == thread.id,
-        Post.stance == stance,
-        Post.parent_id.is_(None),
-        post_visible_to(reader),
-    )
-    best = select(*_COLUMNS).where(*shown).order_by(Post.grain.desc(), Post.id.desc())
-    newest = select(*_COLUMNS).where(*shown).order_by(Post.created_at.desc(), Post.id.desc())
-    rows = db.session.execute(
-        union(
-            select(best.limit(max(WINDOW, reach)).subquery()),
-            select(newest.limit(NEWEST).subquery()),
-        )
-    ).all()
+    kind, params = prepared_visibility(reader)
+    params |= {"thread_id": thread.id, "stance": stance, "fetch": max(WINDOW, reach)}
+    rows = db.session.execute(_window_query(kind), params).all()
     by_grain = sorted(rows, key=lambda row: (-row.grain, -row.id))
     newest_ids = {row.id for row in sorted(rows, key=lambda row: row.created_at)[-NEWEST:]}
     window = [row for row in by_grain[:WINDOW]]
@@ -98,6 +88,25 @@ def _stance(
     taken = {row.id for row in window}
     rest = [row.id for row in by_grain if row.id not in taken]
     return [_candidate(stance, row) for row in window], rest
+
+
+@functools.cache
+def _window_query(kind: str) -> CompoundSelect:
+    """SQL for _stance, built once for each kind of reader (permissions.prepared_visibility):
+    a page's every miss and every new post's redirect run it, and building it cost more than
+    running it. Its values are the parameters thread_id, stance and fetch."""
+    shown = (
+        Post.thread_id == bindparam("thread_id"),
+        Post.stance == bindparam("stance", type_=Post.stance.type),
+        Post.parent_id.is_(None),
+        visibility_sql(kind),
+    )
+    best = select(*_COLUMNS).where(*shown).order_by(Post.grain.desc(), Post.id.desc())
+    newest = select(*_COLUMNS).where(*shown).order_by(Post.created_at.desc(), Post.id.desc())
+    return union(
+        select(best.limit(bindparam("fetch", type_=Integer)).subquery()),
+        select(newest.limit(NEWEST).subquery()),
+    )
 
 
 def _candidate(stance: Stance, row) -> ranking.Candidate:
