@@ -3,9 +3,8 @@
 import itertools
 import math
 import random
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -129,9 +128,9 @@ def grain(
     return (1 - w) * overall + w * wilson_lower_bound(cross_up, own_down, z)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A contribution the balanced order may show, with the counts its draw is made from."""
+class Candidate(NamedTuple):
+    """A contribution the balanced order may show, with the counts its draw is made from (a
+    tuple: a page's order makes two hundred of them)."""
 
     id: int
     up: int

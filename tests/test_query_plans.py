@@ -177,3 +177,19 @@ def test_the_sweep_of_deleted_posts(debate):
         for statement, parameters in statements
         if scanned_tables(explain(statement, parameters))
     ] == []
+
+
+def test_each_stances_window_is_read_from_an_index_on_its_stance(client, debate):
+    """The balanced view's windows (their best and their newest) start at the stance in an
+    index: one stance's newest are not looked for past every newer post of the others."""
+    thread, _ = debate
+    db.session.expire_all()
+    with captured_selects() as statements:
+        assert client.get(f"/threads/{thread.id}?sort=balanced").status_code == 200
+    windows = [(sql, params) for sql, params in statements if " UNION " in sql]
+    assert len(windows) == 3
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL picks by its statistics; its plans are checked for full scans
+    for statement, parameters in windows:
+        searches = [line for line in explain(statement, parameters) if "SEARCH posts " in line]
+        assert len(searches) == 2 and all("stance=?" in line for line in searches), searches

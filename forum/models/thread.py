@@ -183,6 +183,9 @@ class Post(Base):
             postgresql_where=text(UNPUBLISHED),
         ),
         Index("ix_posts_thread_id_stance_grain", "thread_id", "stance", "grain"),
+        # Each stance's newest, which the balanced view always draws among (services/balanced.py):
+        # without it, a stance's newest are found past every newer post of the other stances.
+        Index("ix_posts_thread_id_stance_created_at", "thread_id", "stance", "created_at"),
         Index("ix_posts_article_id_stance_grain", "article_id", "stance", "grain"),
         Index("ix_posts_parent_id_created_at", "parent_id", "created_at"),
         # An author's posts, newest last: the look for a repeat of a new post reads only the

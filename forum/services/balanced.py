@@ -14,7 +14,6 @@ and it is worked out from one indexed query per stance, never from the whole thr
 import functools
 import hashlib
 from collections.abc import Sequence
-from dataclasses import astuple
 
 from sqlalchemy import CompoundSelect, Integer, bindparam, select, union
 
@@ -119,10 +118,7 @@ def _seed(thread: Thread, windows: dict[Stance, list[ranking.Candidate]]) -> int
     state = repr(
         (
             thread.id,
-            sorted(
-                (stance.value, sorted(astuple(found) for found in window))
-                for stance, window in windows.items()
-            ),
+            sorted((stance.value, sorted(window)) for stance, window in windows.items()),
         )
     )
     return int.from_bytes(hashlib.blake2b(state.encode(), digest_size=8).digest(), "big")

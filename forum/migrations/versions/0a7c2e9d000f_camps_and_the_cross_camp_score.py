@@ -43,6 +43,8 @@ def upgrade():
     op.create_index('ix_posts_thread_id_stance_grain', 'posts', ['thread_id', 'stance', 'grain'])
     op.create_index('ix_posts_article_id_stance_grain', 'posts',
                     ['article_id', 'stance', 'grain'])
+    op.create_index('ix_posts_thread_id_stance_created_at', 'posts',
+                    ['thread_id', 'stance', 'created_at'])
 
     # The votes cast so far were cast by no camp (there were none): each still moves its
     # voter's lean, and a post's cross-camp score is half its Wilson bound (w = 0.5, no votes
@@ -55,6 +57,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_posts_thread_id_stance_created_at', table_name='posts')
     op.drop_index('ix_posts_article_id_stance_grain', table_name='posts')
     op.drop_index('ix_posts_thread_id_stance_grain', table_name='posts')
     op.create_index('ix_posts_thread_id_stance_best', 'posts', ['thread_id', 'stance', 'best'])
