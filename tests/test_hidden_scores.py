@@ -8,9 +8,9 @@ import pytest
 
 from forum.extensions import db
 from forum.models import Role, Thread, utcnow
+from forum.services.hidden_scores import reveal_due
 from forum.services.posts import Contribution, add_contribution
 from forum.services.votes import cast_vote
-from forum.threads.tasks import reveal_due
 
 
 @pytest.fixture

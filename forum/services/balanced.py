@@ -82,7 +82,7 @@ def _stance(
     rows = db.session.execute(_window_query(kind), params).all()
     by_grain = sorted(rows, key=lambda row: (-row.grain, -row.id))
     newest_ids = {row.id for row in sorted(rows, key=lambda row: row.created_at)[-NEWEST:]}
-    window = [row for row in by_grain[:WINDOW]]
+    window = by_grain[:WINDOW]
     window += [row for row in by_grain[WINDOW:] if row.id in newest_ids]
     taken = {row.id for row in window}
     rest = [row.id for row in by_grain if row.id not in taken]
